@@ -1,0 +1,27 @@
+using Lockstep.Hashing;
+
+namespace Lockstep.Running;
+
+/// <summary>How to run a plan.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Re-run every step, ignoring the cache.</summary>
+    public bool ForceAll { get; init; }
+
+    /// <summary>Re-run these steps even when cached (their dependents re-run only if their outputs change).</summary>
+    public IReadOnlySet<string> ForceSteps { get; init; } = new HashSet<string>();
+
+    public int MaxParallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public IRunObserver? Observer { get; init; }
+
+    /// <summary>"run", or "reproduce".</summary>
+    public string Kind { get; init; } = "run";
+
+    public string? Reproduces { get; init; }
+
+    /// <summary>Recorded objects to use instead of reading external files, keyed by "step/input" (reproduce).</summary>
+    public IReadOnlyDictionary<string, ContentHash>? RecordedExternalInputs { get; init; }
+}

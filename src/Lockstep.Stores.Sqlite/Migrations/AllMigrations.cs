@@ -1,0 +1,19 @@
+namespace Lockstep.Stores.Sqlite.Migrations;
+
+/// <summary>Every migration this build knows, by number. Add a line here for each new one.</summary>
+public static class AllMigrations
+{
+    public static IReadOnlyList<Migration> List { get; } =
+    [
+        .. CoreMigrations.All,
+    ];
+
+    /// <summary>
+    /// Queries that each return one column of object hashes a feature still refers to; garbage
+    /// collection keeps every object any of them names.
+    /// </summary>
+    public static IReadOnlyList<string> ReferenceQueries { get; } =
+    [
+        "SELECT hash FROM step_artifacts",
+    ];
+}

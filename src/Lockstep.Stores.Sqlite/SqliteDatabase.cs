@@ -1,0 +1,124 @@
+using Lockstep.Errors;
+using Lockstep.Stores.Sqlite.Migrations;
+using Microsoft.Data.Sqlite;
+
+namespace Lockstep.Stores.Sqlite;
+
+/// <summary>
+/// The store's SQLite file: WAL journal, a busy timeout so that several processes can share it,
+/// foreign keys on, and numbered migrations applied in one transaction each. Connections are
+/// pooled; open one per operation.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    /// <summary>How long a writer waits for another process's transaction before failing.</summary>
+    public const int BusyTimeoutSeconds = 60;
+
+    private readonly string _connectionString;
+
+    private SqliteDatabase(string path)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = BusyTimeoutSeconds,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>The schema version this build writes and reads.</summary>
+    public static int CurrentVersion => AllMigrations.List.Max(m => m.Version);
+
+    public static async Task<SqliteDatabase> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var db = new SqliteDatabase(path);
+        try
+        {
+            await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await db.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException($"cannot open the store database {path}: {e.Message}. If the file is damaged, restore it from a backup; 'lockstep verify' checks the objects.", e);
+        }
+        return db;
+    }
+
+    public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            await wal.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL)";
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var applied = await AppliedAsync(connection, cancellationToken).ConfigureAwait(false);
+        var newest = applied.Count == 0 ? 0 : applied.Max();
+        if (newest > CurrentVersion)
+        {
+            throw new StoreException($"the store {Path} has schema version {newest}, newer than this Lockstep understands ({CurrentVersion}); upgrade Lockstep to use it");
+        }
+        foreach (var migration in AllMigrations.List.OrderBy(m => m.Version))
+        {
+            if (applied.Contains(migration.Version))
+            {
+                continue;
+            }
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+            // Another process may have applied it while we waited for the write lock.
+            if ((await AppliedAsync(connection, cancellationToken, tx).ConfigureAwait(false)).Contains(migration.Version))
+            {
+                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            await using (var command = connection.CreateCommand())
+            {
+                command.Transaction = tx;
+                command.CommandText = migration.Sql;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = tx;
+                record.CommandText = "INSERT INTO schema_migrations(version, description) VALUES ($v, $d)";
+                record.Parameters.AddWithValue("$v", migration.Version);
+                record.Parameters.AddWithValue("$d", migration.Description);
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<HashSet<int>> AppliedAsync(SqliteConnection connection, CancellationToken cancellationToken, SqliteTransaction? tx = null)
+    {
+        var result = new HashSet<int>();
+        await using var query = connection.CreateCommand();
+        query.Transaction = tx;
+        query.CommandText = "SELECT version FROM schema_migrations";
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(reader.GetInt32(0));
+        }
+        return result;
+    }
+}
