@@ -16,13 +16,11 @@ public static partial class PipelineResolver
     {
         var problems = new List<PipelineProblem>();
         var shared = pipeline.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        // One parameter table per declaration, not per id: duplicate ids are the planner's to
-        // report (with both locations), not a crash here.
-        var declared = pipeline.Steps.Select(s => s.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)).ToList();
+        // Duplicate ids are the planner's to report; here the first declaration of an id wins.
         var steps = new Dictionary<string, Dictionary<string, ParameterValue>>(StringComparer.Ordinal);
-        for (var i = 0; i < pipeline.Steps.Count; i++)
+        foreach (var step in pipeline.Steps)
         {
-            steps.TryAdd(pipeline.Steps[i].Id, declared[i]);
+            steps.TryAdd(step.Id, step.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
         }
         var seed = pipeline.Seed;
         var seedLocation = pipeline.SeedLocation;
@@ -74,10 +72,10 @@ public static partial class PipelineResolver
         }
 
         var resolvedSteps = new List<StepDeclaration>();
-        foreach (var (step, parameters) in pipeline.Steps.Zip(declared))
+        foreach (var step in pipeline.Steps)
         {
             var resolved = new Dictionary<string, ParameterValue>(StringComparer.Ordinal);
-            foreach (var (name, value) in parameters)
+            foreach (var (name, value) in steps[step.Id])
             {
                 resolved[name] = new ParameterValue(Substitute(value.Value, shared, value.Location, problems), value.Location);
             }
