@@ -47,7 +47,7 @@ public sealed record DatasetSchema
                 Nullable = c.Missing > 0,
                 Min = c.Min,
                 Max = c.Max,
-                Allowed = type == ColumnType.String && c.TopExact == true && c.Distinct <= maxCategories && c.Top is not null
+                Allowed = type == ColumnType.String && c.TopExact == true && c.Distinct <= maxCategories && c.Top is not null && c.Top.Count == c.Distinct
                     ? c.Top.Select(t => t.Value).Order(StringComparer.Ordinal).ToArray()
                     : null,
             };

@@ -10,7 +10,7 @@ namespace Lockstep.Data.Statistics;
 internal sealed class CategoryAccumulator
 {
     public const int Cap = 100_000;
-    private const int TopCount = 20;
+    private const int TopCount = 50;
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private bool _capped;
     private long _lengthSum;

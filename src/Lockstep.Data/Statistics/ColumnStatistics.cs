@@ -41,7 +41,7 @@ public sealed record ColumnStatistics
 
     public IReadOnlyList<HistogramBin>? Histogram { get; init; }
 
-    /// <summary>Most frequent values with counts (text and boolean columns), most frequent first.</summary>
+    /// <summary>Most frequent values (up to 50) with counts (text and boolean columns), most frequent first.</summary>
     public IReadOnlyList<ValueCount>? Top { get; init; }
 
     /// <summary>False when the counts of a very high-cardinality column stopped tracking new values.</summary>
