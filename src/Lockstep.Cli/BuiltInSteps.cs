@@ -6,5 +6,8 @@ namespace Lockstep.Cli;
 internal static class BuiltInSteps
 {
     public static StepTypeRegistry Create() => new StepTypeRegistry()
-        .Add(new CommandStep());
+        .Add(new CommandStep())
+        .Add(new Lockstep.Data.Steps.IngestStep())
+        .Add(new Lockstep.Data.Steps.DatasetStep())
+        .Add(new Lockstep.Data.Steps.ValidateStep());
 }

@@ -19,7 +19,10 @@ public sealed class EmbeddedStore : IStore
         FileObjects = objects;
         Metadata = metadata;
         SqliteMetadata = metadata;
+        Datasets = new SqliteDatasetCatalog(metadata.Database);
     }
+
+    public IDatasetCatalog Datasets { get; }
 
     public string Location { get; }
 
