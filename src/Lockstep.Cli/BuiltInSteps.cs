@@ -6,5 +6,12 @@ namespace Lockstep.Cli;
 internal static class BuiltInSteps
 {
     public static StepTypeRegistry Create() => new StepTypeRegistry()
-        .Add(new CommandStep());
+        .Add(new CommandStep())
+        .Add(new Lockstep.ML.Steps.SplitStep())
+        .Add(new Lockstep.ML.Steps.TrainStep())
+        .Add(new Lockstep.ML.Steps.TuneStep())
+        .Add(new Lockstep.ML.Steps.EvaluateStep())
+        .Add(new Lockstep.ML.Steps.ProfileStep())
+        .Add(new Lockstep.ML.Steps.GateStep())
+        .Add(new Lockstep.ML.Steps.RegisterStep());
 }
