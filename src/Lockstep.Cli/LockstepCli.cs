@@ -49,6 +49,7 @@ public static class LockstepCli
         GcCommand.Create(),
         StepsCommand.Create(),
         DataCommand.Create(),
+        BundleCommand.Create(),
     ];
 
     /// <summary>
