@@ -6,6 +6,7 @@ public static class AllMigrations
     public static IReadOnlyList<Migration> List { get; } =
     [
         .. CoreMigrations.All,
+        PredictionLogMigration.PredictionLog,
     ];
 
     /// <summary>
