@@ -17,7 +17,7 @@ internal static class TestModels
         Exclude = ["fnlwgt"],
     };
 
-    public static Lineage Lineage(string trainer) =>
+    public static ModelLineage ModelLineage(string trainer) =>
         new(new Dictionary<string, string> { ["train"] = "test" }, "config", 42, "tests", trainer, "train");
 
     public static TrainingResult Adult(string trainer = "lightgbm", int rows = 3000, int iterations = 20, int seed = 42) =>
@@ -26,7 +26,7 @@ internal static class TestModels
             trainer is "sdca" or "lbfgs" ? AdultFeatures with { Scale = "standard" } : AdultFeatures,
             new TrainerSpec(trainer, new Dictionary<string, double> { ["iterations"] = iterations }),
             seed,
-            Lineage(trainer));
+            ModelLineage(trainer));
 
     public static async Task<string> WriteAsync(ModelBundle bundle, string folder)
     {

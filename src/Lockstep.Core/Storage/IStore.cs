@@ -13,6 +13,9 @@ public interface IStore : IAsyncDisposable
 
     IMetadataStore Metadata { get; }
 
+    /// <summary>The model registry (named models, versions, aliases). Backends without one say so.</summary>
+    IModelRegistry Models => throw new NotSupportedException($"the store at {Location} has no model registry");
+
     /// <summary>
     /// Takes a cross-process lock named <paramref name="name"/>, waiting for it; dispose to release.
     /// Shared holders exclude only exclusive ones (runs hold "store" shared, gc exclusive). A lock

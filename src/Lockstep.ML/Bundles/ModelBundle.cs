@@ -41,7 +41,7 @@ public sealed class ModelBundle
         JsonObject metrics,
         StaticProfile profile,
         EnvironmentLock environment,
-        Lineage lineage,
+        ModelLineage lineage,
         JsonObject example) => new(new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             [BundleEntries.Format] = MLJson.ToBytes(new JsonObject { ["format"] = FormatName, ["version"] = FormatVersion }),

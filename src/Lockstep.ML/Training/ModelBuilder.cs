@@ -12,7 +12,7 @@ namespace Lockstep.ML.Training;
 /// </summary>
 public static class ModelBuilder
 {
-    public static TrainingResult Build(Frame train, FeaturizeOptions featurize, TrainerSpec trainer, int seed, Lineage lineage)
+    public static TrainingResult Build(Frame train, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage)
     {
         var manifest = Featurizer.Fit(train, featurize);
         var transformer = new FeatureTransformer(manifest);

@@ -6,6 +6,7 @@ public static class AllMigrations
     public static IReadOnlyList<Migration> List { get; } =
     [
         .. CoreMigrations.All,
+        ModelRegistryMigration.Registry,
         PredictionLogMigration.PredictionLog,
     ];
 
@@ -16,5 +17,6 @@ public static class AllMigrations
     public static IReadOnlyList<string> ReferenceQueries { get; } =
     [
         "SELECT hash FROM step_artifacts",
+        "SELECT bundle_hash FROM model_versions",
     ];
 }

@@ -101,7 +101,7 @@ public sealed class ModelBundleTests
         var rebuilt = ModelBundle.Create(original.ModelBytes, original.Preprocessing,
             MLJson.FromBytes<InputSchema>(MLJson.ToBytes(original.Entry(BundleEntries.Schema)), "schema"),
             original.Metrics, MLJson.FromBytes<StaticProfile>(MLJson.ToBytes(original.Entry(BundleEntries.Profile)), "profile"),
-            environment, MLJson.FromBytes<Lineage>(MLJson.ToBytes(original.Entry(BundleEntries.Lineage)), "lineage"),
+            environment, MLJson.FromBytes<ModelLineage>(MLJson.ToBytes(original.Entry(BundleEntries.Lineage)), "lineage"),
             original.Entry(BundleEntries.Example)!.AsObject());
         var path = await TestModels.WriteAsync(rebuilt, temp.Path);
 

@@ -6,7 +6,7 @@ namespace Lockstep.ML.Bundles;
 /// here on purpose — it differs on every run and would break "same inputs, same bundle bytes";
 /// the registry records the run id with each registered version.
 /// </summary>
-public sealed record Lineage(
+public sealed record ModelLineage(
     IReadOnlyDictionary<string, string> Inputs,
     string ConfigHash,
     long Seed,
