@@ -95,8 +95,8 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 var score = model.Score(row);
                 scored++;
                 line.Append(score.Score.ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(score.Probability.ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(Quote(score.Label)).Append(',');
+                    .Append(score.Probability?.ToString("R", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(Quote(score.Label ?? "")).Append(',');
                 if (findingsJson is not null)
                 {
                     line.Append(Quote(findingsJson));

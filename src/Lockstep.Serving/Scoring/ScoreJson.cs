@@ -11,8 +11,14 @@ public static class ScoreJson
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteNumber("score", score.Score);
-        writer.WriteNumber("probability", score.Probability);
-        writer.WriteString("label", score.Label);
+        if (score.Probability is { } p)
+        {
+            writer.WriteNumber("probability", p);
+        }
+        if (score.Label is { } label)
+        {
+            writer.WriteString("label", label);
+        }
     }
 
     /// <summary>The log's output column: <c>{"score":…,"probability":…,"label":…}</c>.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using Lockstep.Errors;
 using Lockstep.Serving.Http;
 using Lockstep.Serving.Logging;
+using Lockstep.Serving.Scoring;
 using Lockstep.Serving.Tests.Support;
 using Shouldly;
 using Xunit;
@@ -33,7 +34,7 @@ public sealed class AuthenticationTests
         await using var log = PredictionLog.Open(store.Database.Path);
 
         var error = await Should.ThrowAsync<LockstepException>(() => ModelServer.StartAsync(
-            new ServerOptions { Host = "0.0.0.0", Port = 0 }, new MovableModelSource("adult"), log, TimeProvider.System, CancellationToken.None));
+            new ServerOptions { Host = "0.0.0.0", Port = 0 }, new BundleFileSource("unused.lsb", "adult", Lockstep.ML.Bundles.BundleLoadOptions.Strict), log, TimeProvider.System, CancellationToken.None));
 
         error.Message.ShouldContain("--allow-unauthenticated");
     }

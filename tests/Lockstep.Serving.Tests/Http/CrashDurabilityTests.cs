@@ -15,8 +15,10 @@ public sealed class CrashDurabilityTests
     {
         var root = Path.Combine(Path.GetTempPath(), "lockstep-crash-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
+        var bundle = Path.Combine(root, "adult.lsb");
+        await File.WriteAllBytesAsync(bundle, TestBundles.V1);
         var acknowledged = new ConcurrentBag<string>();
-        using (var server = await ServerProcess.StartAsync(root))
+        using (var server = await ServerProcess.StartAsync(root, bundle))
         {
             using var client = new HttpClient { BaseAddress = server.Address };
             using var stop = new CancellationTokenSource();
@@ -56,7 +58,7 @@ public sealed class CrashDurabilityTests
 
         acknowledged.Count.ShouldBeGreaterThanOrEqualTo(2000);
         // Restart the server on the same store: it must come up and the log must hold every acknowledged prediction.
-        using (var restarted = await ServerProcess.StartAsync(root))
+        using (var restarted = await ServerProcess.StartAsync(root, bundle))
         {
             using var client = new HttpClient { BaseAddress = restarted.Address };
             (await client.PostAsync("v1/models/adult/predict", ServerFixture.Json(Rows.Valid))).StatusCode.ShouldBe(HttpStatusCode.OK);

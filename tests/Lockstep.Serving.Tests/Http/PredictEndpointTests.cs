@@ -37,7 +37,7 @@ public sealed class PredictEndpointTests : IAsyncLifetime
         entry.RequestId.ShouldBe(requestId);
         entry.Model.ShouldBe("adult");
         entry.Version.ShouldBe(1);
-        entry.BundleHash.ShouldBe("sha256:v1");
+        entry.BundleHash.ShouldBe(Lockstep.Hashing.ContentHasher.HashBytes(TestBundles.V1).Hex);
         entry.Source.ShouldBe("http");
         JsonDocument.Parse(entry.InputJson).RootElement.GetProperty("age").GetDouble().ShouldBe(39);
         JsonDocument.Parse(entry.OutputJson).RootElement.GetProperty("probability").GetDouble().ShouldBe(probability);

@@ -15,12 +15,13 @@ internal sealed class ServerProcess : IDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> StartAsync(string storeRoot)
+    public static async Task<ServerProcess> StartAsync(string storeRoot, string bundle)
     {
         var addressFile = Path.Combine(storeRoot, "address-" + Guid.NewGuid().ToString("N"));
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add(HostDll());
         info.ArgumentList.Add(storeRoot);
+        info.ArgumentList.Add(bundle);
         info.ArgumentList.Add(addressFile);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server process");
         var deadline = DateTime.UtcNow.AddMinutes(2);
