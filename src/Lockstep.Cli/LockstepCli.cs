@@ -48,6 +48,7 @@ public static class LockstepCli
         VerifyCommand.Create(),
         GcCommand.Create(),
         StepsCommand.Create(),
+        ModelsCommand.Create(), ServeCommand.Create(), PredictCommand.Create(), PredictionsCommand.Create(),
     ];
 
     /// <summary>

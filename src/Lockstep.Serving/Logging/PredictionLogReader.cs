@@ -67,6 +67,7 @@ public sealed class PredictionLogReader(SqliteDatabase database)
         return n;
     }
 
-    internal static string Format(DateTimeOffset at) =>
+    /// <summary>The log's timestamp form: UTC, microseconds, sortable as text.</summary>
+    public static string Format(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 }
