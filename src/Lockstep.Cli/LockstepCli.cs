@@ -50,6 +50,10 @@ public static class LockstepCli
         StepsCommand.Create(),
         DataCommand.Create(),
         BundleCommand.Create(),
+        ModelsCommand.Create(),
+        ServeCommand.Create(),
+        PredictCommand.Create(),
+        PredictionsCommand.Create(),
     ];
 
     /// <summary>
