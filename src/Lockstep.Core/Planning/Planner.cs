@@ -12,7 +12,8 @@ namespace Lockstep.Planning;
 /// </summary>
 public static class Planner
 {
-    public static ExecutionPlan Plan(PipelineDefinition pipeline, StepTypeRegistry registry, string workspaceRoot)
+    /// <param name="checkExternalFiles">False when external inputs come from a recorded run's objects (reproduce), not from the files.</param>
+    public static ExecutionPlan Plan(PipelineDefinition pipeline, StepTypeRegistry registry, string workspaceRoot, bool checkExternalFiles = true)
     {
         var problems = new List<PipelineProblem>();
         var warnings = new List<string>();
@@ -51,7 +52,7 @@ public static class Planner
             {
                 problems.Add(problem);
             }
-            var inputs = ResolveInputs(step, type.Signature, declared, outputsOf, workspaceRoot, problems);
+            var inputs = ResolveInputs(step, type.Signature, declared, outputsOf, workspaceRoot, checkExternalFiles, problems);
             var dependsOn = inputs.OfType<StepOutputSource>().Select(i => i.StepId).Distinct().Order(StringComparer.Ordinal).ToList();
             if (!type.Signature.Deterministic)
             {
@@ -168,6 +169,7 @@ public static class Planner
         Dictionary<string, StepDeclaration> declared,
         Dictionary<string, IReadOnlyList<string>> outputsOf,
         string workspaceRoot,
+        bool checkExternalFiles,
         List<PipelineProblem> problems)
     {
         var result = new List<InputSource>();
@@ -198,7 +200,7 @@ public static class Planner
                 continue;
             }
             var full = Path.GetFullPath(Path.Combine(workspaceRoot, input.Source));
-            if (!File.Exists(full))
+            if (checkExternalFiles && !File.Exists(full))
             {
                 var hint = producer is not null && !input.Source.Contains('/', StringComparison.Ordinal)
                     ? $" If you meant the output of a step, there is no step '{producer}'.{Suggest.DidYouMean(producer, declared.Keys)}"

@@ -184,9 +184,9 @@ public sealed class FileObjectStore : IObjectStore
         return dir;
     }
 
-    /// <summary>Scratch folders, for garbage collection of those left by killed processes.</summary>
-    public IEnumerable<string> ListScratchDirectories() =>
-        Directory.Exists(_scratch) ? Directory.EnumerateDirectories(_scratch) : [];
+    /// <summary>Scratch folders and temporary files, for garbage collection of those left by killed processes.</summary>
+    public IEnumerable<string> ListScratchEntries() =>
+        Directory.Exists(_scratch) ? Directory.EnumerateFileSystemEntries(_scratch).Order(StringComparer.Ordinal).ToList() : [];
 
     private async Task<StoredObject> PlaceAsync(string temp, CancellationToken cancellationToken)
     {
@@ -208,7 +208,7 @@ public sealed class FileObjectStore : IObjectStore
         return new StoredObject(hash, size);
     }
 
-    private string NewTempPath() => Path.Combine(_scratch, $"put-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+    private string NewTempPath() => Path.Combine(_scratch, $"put-{Environment.ProcessId}-{Guid.NewGuid():N}");
 
     private static void TryDelete(string path)
     {

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lockstep.Pipelines;
+using Lockstep.Steps;
+using Lockstep.Stores.Sqlite;
+using Lockstep.Workspaces;
+using Spectre.Console;
+
+namespace Lockstep.Cli;
+
+/// <summary>
+/// What a command's action works with: the parsed options, output writers, the workspace and its
+/// store (opened on first use and closed at the end of the command).
+/// </summary>
+internal sealed class CliSession : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private Workspace? _workspace;
+    private EmbeddedStore? _store;
+
+    public CliSession(ParseResult parse, TextWriter output, TextWriter error)
+    {
+        Parse = parse;
+        Out = output;
+        Err = error;
+        Json = parse.GetValue(GlobalOptions.Json);
+        Interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected && !Json;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!Interactive)
+        {
+            Console.Profile.Width = 160;
+        }
+    }
+
+    public ParseResult Parse { get; }
+    public TextWriter Out { get; }
+    public TextWriter Err { get; }
+    public bool Json { get; }
+    /// <summary>A person at a terminal: progress displays and colour are allowed.</summary>
+    public bool Interactive { get; }
+    public IAnsiConsole Console { get; }
+
+    public Workspace Workspace => _workspace ??= Workspace.Find(Parse.GetValue(GlobalOptions.Workspace));
+
+    public async Task<EmbeddedStore> OpenStoreAsync(CancellationToken cancellationToken, bool create = false) =>
+        _store ??= await EmbeddedStore.OpenAsync(Workspace.StorePath, create, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The step types available to the workspace's pipeline: built-in ones plus its plugins.</summary>
+    public static StepTypeRegistry Registry(PipelineDefinition? pipeline, string workspaceRoot)
+    {
+        var registry = BuiltInSteps.Create();
+        foreach (var plugin in pipeline?.Plugins ?? [])
+        {
+            registry.LoadPlugin(Path.Combine(workspaceRoot, plugin));
+        }
+        return registry;
+    }
+
+    public void WriteJson(JsonNode node) => Out.WriteLine(node.ToJsonString(Indented));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

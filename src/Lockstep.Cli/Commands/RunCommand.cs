@@ -1,0 +1,179 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Lockstep.Pipelines;
+using Lockstep.Planning;
+using Lockstep.Running;
+using Lockstep.Storage;
+using Spectre.Console;
+
+namespace Lockstep.Cli.Commands;
+
+/// <summary><c>lockstep run</c>: plan, then run the workspace's pipeline, reusing cached steps.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var set = new Option<string[]>("--set") { Description = "Override a parameter: STEP.PARAM=VALUE, params.NAME=VALUE or seed=N (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var force = new Option<string[]>("--force") { Description = "Re-run steps even when cached: --force alone re-runs all, --force STEP re-runs one (repeatable)", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check the pipeline and show the plan without running anything" };
+        var jobs = new Option<int?>("--jobs", "-j") { Description = "How many independent steps may run at once (default: the number of cores)" };
+        var command = new Command("run", "Run the workspace's pipeline: plan and validate everything first, then run each step whose code, parameters, inputs or environment changed and reuse the rest");
+        command.Options.Add(set);
+        command.Options.Add(force);
+        command.Options.Add(dryRun);
+        command.Options.Add(jobs);
+        LockstepCli.SetAction(command, async (session, ct) =>
+        {
+            var workspace = session.Workspace;
+            var pipeline = await PipelineLoader.LoadFileAsync(workspace.PipelinePath, ct).ConfigureAwait(false);
+            var registry = CliSession.Registry(pipeline, workspace.Root);
+            var resolved = PipelineResolver.Resolve(pipeline, session.Parse.GetValue(set) ?? []);
+            var plan = Planner.Plan(resolved, registry, workspace.Root);
+            foreach (var warning in plan.Warnings)
+            {
+                await session.Err.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
+            }
+            if (session.Parse.GetValue(dryRun))
+            {
+                PrintPlan(session, plan);
+                return 0;
+            }
+            var forceResult = session.Parse.GetResult(force);
+            var forced = session.Parse.GetValue(force) ?? [];
+            foreach (var id in forced.Where(f => plan.Steps.All(s => s.Id != f)))
+            {
+                throw new Errors.LockstepException($"--force {id}: the pipeline has no step '{id}'.{Suggest.DidYouMean(id, plan.Steps.Select(s => s.Id))}");
+            }
+            var store = await session.OpenStoreAsync(ct, create: true).ConfigureAwait(false);
+            var options = new RunOptions
+            {
+                ForceAll = forceResult is not null && forced.Length == 0,
+                ForceSteps = forced.ToHashSet(StringComparer.Ordinal),
+                MaxParallelism = session.Parse.GetValue(jobs) is { } j and > 0 ? j : Math.Max(1, Environment.ProcessorCount),
+            };
+            var runner = new Runner(store, registry);
+            RunResult result;
+            if (session.Interactive)
+            {
+                RunResult? captured = null;
+                await session.Console.Progress()
+                    .AutoClear(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                    .StartAsync(async ctx => captured = await runner.RunAsync(plan, options with { Observer = new BarProgress(ctx) }, ct).ConfigureAwait(false))
+                    .ConfigureAwait(false);
+                result = captured!;
+            }
+            else
+            {
+                result = await runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out) }, ct).ConfigureAwait(false);
+            }
+            if (session.Json)
+            {
+                session.WriteJson(ToJson(result));
+            }
+            else
+            {
+                PrintResult(session, result);
+            }
+            if (!result.Succeeded)
+            {
+                await session.Err.WriteLineAsync("error: " + result.Run.Error).ConfigureAwait(false);
+                return 1;
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    internal static JsonObject ToJson(RunResult result)
+    {
+        var steps = new JsonArray();
+        foreach (var s in result.Steps)
+        {
+            steps.Add(StepJson(s));
+        }
+        return new JsonObject
+        {
+            ["run_id"] = result.Run.Id,
+            ["pipeline"] = result.Run.Pipeline,
+            ["status"] = result.Run.Status.ToString().ToLowerInvariant(),
+            ["seed"] = result.Run.Seed,
+            ["seed_generated"] = result.Run.SeedGenerated,
+            ["started_at"] = result.Run.StartedAt,
+            ["finished_at"] = result.Run.FinishedAt,
+            ["error"] = result.Run.Error,
+            ["steps"] = steps,
+        };
+    }
+
+    internal static JsonObject StepJson(StepRunRecord s)
+    {
+        var outputs = new JsonObject();
+        foreach (var o in s.Outputs)
+        {
+            outputs[o.Name] = o.Hash.Hex;
+        }
+        var inputs = new JsonObject();
+        foreach (var i in s.Inputs)
+        {
+            inputs[i.Name] = new JsonObject { ["hash"] = i.Hash.Hex, ["source"] = i.Source };
+        }
+        var metrics = new JsonObject();
+        foreach (var (k, v) in s.Metrics.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            metrics[k] = v;
+        }
+        return new JsonObject
+        {
+            ["id"] = s.StepId,
+            ["type"] = s.Type,
+            ["status"] = s.Status.ToString().ToLowerInvariant(),
+            ["cached"] = s.Cached,
+            ["reason"] = s.CacheReason,
+            ["duration_ms"] = Math.Round(s.DurationMs, 3),
+            ["seed"] = s.Seed,
+            ["cache_key"] = s.CacheKey,
+            ["code_identity"] = s.CodeIdentity,
+            ["inputs"] = inputs,
+            ["outputs"] = outputs,
+            ["metrics"] = metrics,
+            ["error"] = s.Error,
+        };
+    }
+
+    private static void PrintPlan(CliSession session, ExecutionPlan plan)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("step", "type", "after", "inputs", "outputs");
+        foreach (var step in plan.Steps)
+        {
+            table.AddRow(
+                Markup.Escape(step.Id),
+                Markup.Escape(step.Type.Signature.Type),
+                Markup.Escape(string.Join(", ", step.DependsOn)),
+                Markup.Escape(string.Join(", ", step.Inputs.Select(i => $"{i.Name}←{i.Text}"))),
+                Markup.Escape(string.Join(", ", step.Outputs)));
+        }
+        session.Console.Write(table);
+        session.Out.WriteLine($"the plan is valid: {plan.Steps.Count} step(s); nothing was run (--dry-run)");
+    }
+
+    private static void PrintResult(CliSession session, RunResult result)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("step", "status", "time", "outputs", "why");
+        foreach (var s in result.Steps)
+        {
+            var outputs = string.Join("\n", s.Outputs.Select(o => $"{o.Name} {o.Hash.Short}"));
+            table.AddRow(
+                Markup.Escape(s.StepId),
+                Markup.Escape(Render.StatusWord(s)),
+                Render.Seconds(s.DurationMs),
+                Markup.Escape(outputs),
+                Markup.Escape(s.Error ?? s.CacheReason));
+        }
+        session.Console.Write(table);
+        var ran = result.Steps.Count(s => s.Status == StepStatus.Succeeded && !s.Cached);
+        var cached = result.Steps.Count(s => s.Cached);
+        var elapsed = (result.Run.FinishedAt!.Value - result.Run.StartedAt).TotalMilliseconds;
+        session.Out.WriteLine($"run {result.Run.Id} {result.Run.Status.ToString().ToLowerInvariant()} in {Render.Seconds(elapsed)}: {ran} ran, {cached} cached (seed {result.Run.Seed}{(result.Run.SeedGenerated ? ", generated" : "")})");
+    }
+}

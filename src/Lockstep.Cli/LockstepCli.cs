@@ -1,0 +1,94 @@
+using System.CommandLine;
+using Lockstep.Cli.Commands;
+using Lockstep.Errors;
+
+namespace Lockstep.Cli;
+
+/// <summary>The <c>lockstep</c> command: its command tree and the error boundary every action runs in.</summary>
+public static class LockstepCli
+{
+    /// <summary>Exit code for a failure that is Lockstep's fault, not the user's.</summary>
+    public const int InternalError = 70;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Lockstep: reproducible machine-learning pipelines for .NET. Run 'lockstep init' in an empty folder to start.");
+        root.Options.Add(GlobalOptions.Workspace);
+        root.Options.Add(GlobalOptions.Json);
+        foreach (var command in Commands())
+        {
+            root.Subcommands.Add(command);
+        }
+        var parse = root.Parse(args);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancel.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static IEnumerable<Command> Commands() =>
+    [
+        InitCommand.Create(),
+        RunCommand.Create(),
+        RunsCommand.Create(),
+        LineageCommand.Create(),
+        DiffCommand.Create(),
+        ReproduceCommand.Create(),
+        VerifyCommand.Create(),
+        GcCommand.Create(),
+        StepsCommand.Create(),
+    ];
+
+    /// <summary>
+    /// Wraps a command's action: opens a session, maps Lockstep's failures to their message and
+    /// exit code, and anything unexpected to a short internal-error line (the stack trace only
+    /// with LOCKSTEP_DEBUG=1).
+    /// </summary>
+    internal static void SetAction(Command command, Func<CliSession, CancellationToken, Task<int>> action) =>
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            await using var session = new CliSession(parse, output, error);
+            try
+            {
+                return await action(session, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LockstepException e)
+            {
+                await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+                return e.ExitCode;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await error.WriteLineAsync("cancelled").ConfigureAwait(false);
+                return 130;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+            catch (Exception e)
+            {
+                var debug = Environment.GetEnvironmentVariable("LOCKSTEP_DEBUG") == "1";
+                await error.WriteLineAsync($"internal error: {e.GetType().Name}: {e.Message}. This is a bug in Lockstep; please report it{(debug ? "" : " (set LOCKSTEP_DEBUG=1 for details)")}.").ConfigureAwait(false);
+                if (debug)
+                {
+                    await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+                }
+                return InternalError;
+            }
+        });
+}
