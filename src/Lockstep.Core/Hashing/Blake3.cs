@@ -38,11 +38,19 @@ public static class Blake3
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
-        // Hashing is CPU work over mapped memory; there is no asynchronous I/O to await.
-        return Task.Run(() => HashFile(path, maxDegreeOfParallelism, cancellationToken), cancellationToken);
+        return HashFileAsync(path, maxDegreeOfParallelism, Window, cancellationToken);
     }
 
-    private static byte[] HashFile(string path, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    /// <summary>As above, appending the mapping in windows of <paramref name="window"/> bytes (tests use small ones).</summary>
+    internal static Task<byte[]> HashFileAsync(string path, int maxDegreeOfParallelism, long window, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(window, Window);
+        // Hashing is CPU work over mapped memory; there is no asynchronous I/O to await.
+        return Task.Run(() => HashFile(path, maxDegreeOfParallelism, window, cancellationToken), cancellationToken);
+    }
+
+    private static byte[] HashFile(string path, int maxDegreeOfParallelism, long window, CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         var length = RandomAccess.GetLength(handle);
@@ -68,20 +76,20 @@ public static class Blake3
         // would fault, as it would for any mmap-based hasher (b3sum included).
         using var map = MemoryMappedFile.CreateFromFile(handle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         using var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
-        AppendMapped(hasher, view, length, cancellationToken);
+        AppendMapped(hasher, view, length, window, cancellationToken);
         return hasher.GetHash();
     }
 
-    private static unsafe void AppendMapped(Blake3Hasher hasher, MemoryMappedViewAccessor view, long length, CancellationToken cancellationToken)
+    private static unsafe void AppendMapped(Blake3Hasher hasher, MemoryMappedViewAccessor view, long length, long window, CancellationToken cancellationToken)
     {
         byte* pointer = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         try
         {
             var start = pointer + view.PointerOffset;
-            for (long offset = 0; offset < length; offset += Window)
+            for (long offset = 0; offset < length; offset += window)
             {
-                var count = (int)Math.Min(Window, length - offset);
+                var count = (int)Math.Min(window, length - offset);
                 hasher.Append(new ReadOnlySpan<byte>(start + offset, count), cancellationToken);
             }
         }

@@ -1,0 +1,50 @@
+namespace Lockstep.Hashing;
+
+public sealed class Blake3FileTests
+{
+    [Fact]
+    public async Task Hashing_a_missing_file_throws_file_not_found()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"lockstep-missing-{Guid.NewGuid():N}.bin");
+        await Should.ThrowAsync<FileNotFoundException>(() => Blake3.HashFileAsync(path, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Hashing_an_empty_file_gives_the_empty_input_hash()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"lockstep-blake3-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(path, []);
+        try
+        {
+            Blake3TestInput.Hex(await Blake3.HashFileAsync(path, CancellationToken.None))
+                .ShouldBe("af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_cancelled_token_stops_hashing_a_large_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"lockstep-blake3-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(path, Blake3TestInput.Bytes(4 << 20));
+        try
+        {
+            using var cancelled = new CancellationTokenSource();
+            await cancelled.CancelAsync();
+            await Should.ThrowAsync<OperationCanceledException>(() => Blake3.HashFileAsync(path, 2, cancelled.Token));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_degree_of_parallelism_below_one_is_rejected()
+    {
+        Should.Throw<ArgumentOutOfRangeException>(() => Blake3.HashFileAsync("x", 0, CancellationToken.None));
+    }
+}
