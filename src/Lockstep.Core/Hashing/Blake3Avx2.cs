@@ -45,6 +45,11 @@ internal static unsafe class Blake3Avx2
         {
             var blockFlags = flags | (b == 0 ? flagsStart : 0) | (b == blocks - 1 ? flagsEnd : 0);
             var words = (uint*)(input + (b * BlockLength));
+            var ahead = b + 4 < blocks ? (byte*)words + (4 * BlockLength) : input + (Lanes * stride) + ((b + 4 - blocks) * BlockLength);
+            for (nuint lane = 0; lane < Lanes; lane++)
+            {
+                Sse.Prefetch0(ahead + (lane * stride));
+            }
             var m0 = Avx2.GatherVector256(words + 0, offsets, 4);
             var m1 = Avx2.GatherVector256(words + 1, offsets, 4);
             var m2 = Avx2.GatherVector256(words + 2, offsets, 4);
