@@ -16,7 +16,12 @@ public static partial class PipelineResolver
     {
         var problems = new List<PipelineProblem>();
         var shared = pipeline.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var steps = pipeline.Steps.ToDictionary(s => s.Id, s => s.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        // Duplicate ids are the planner's to report; here the first declaration of an id wins.
+        var steps = new Dictionary<string, Dictionary<string, ParameterValue>>(StringComparer.Ordinal);
+        foreach (var step in pipeline.Steps)
+        {
+            steps.TryAdd(step.Id, step.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        }
         var seed = pipeline.Seed;
         var seedLocation = pipeline.SeedLocation;
 
