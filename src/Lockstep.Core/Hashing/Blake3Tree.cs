@@ -123,12 +123,20 @@ internal static unsafe class Blake3Tree
             SubtreeCv(rightInput, half, rightCounter, right, parallelDepth, simd, cancellationToken);
             return;
         }
-        // Lambdas cannot capture pointers' targets safely as spans; pass addresses as integers.
+        // The lambdas get addresses as integers: the buffers outlive them because Invoke waits for both.
         var (inL, inR, outL, outR) = ((nint)input, (nint)rightInput, (nint)left, (nint)right);
-        Parallel.Invoke(
-            new ParallelOptions { CancellationToken = cancellationToken },
-            () => SubtreeCv((byte*)inL, half, counter, (uint*)outL, parallelDepth - 1, simd, cancellationToken),
-            () => SubtreeCv((byte*)inR, half, rightCounter, (uint*)outR, parallelDepth - 1, simd, cancellationToken));
+        try
+        {
+            Parallel.Invoke(
+                new ParallelOptions { CancellationToken = cancellationToken },
+                () => SubtreeCv((byte*)inL, half, counter, (uint*)outL, parallelDepth - 1, simd, cancellationToken),
+                () => SubtreeCv((byte*)inR, half, rightCounter, (uint*)outR, parallelDepth - 1, simd, cancellationToken));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OperationCanceledException))
+        {
+            // Callers expect cancellation as such, not wrapped the way Parallel wraps a worker's exception.
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
     /// <summary>How many times to split work in two so that <paramref name="degree"/> threads have work.</summary>

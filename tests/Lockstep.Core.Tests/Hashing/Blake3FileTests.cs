@@ -47,4 +47,15 @@ public sealed class Blake3FileTests
     {
         Should.Throw<ArgumentOutOfRangeException>(() => Blake3.HashFileAsync("x", 0, CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_cancelled_token_stops_a_large_append_with_an_operation_cancelled_exception(int threads)
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var hasher = new Blake3Hasher { MaxDegreeOfParallelism = threads };
+        Should.Throw<OperationCanceledException>(() => hasher.Append(new byte[4 << 20], cancelled.Token));
+    }
 }
