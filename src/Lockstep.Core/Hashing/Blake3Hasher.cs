@@ -12,7 +12,8 @@ namespace Lockstep.Hashing;
 /// </summary>
 /// <remarks>
 /// The tree logic follows the reference implementation: chaining values wait on a stack and are
-/// merged lazily, only once more input shows that they are not the root's children.
+/// merged lazily, only once more input shows that they are not the root's children. An instance is
+/// not thread-safe; it parallelises a single append internally.
 /// </remarks>
 public sealed class Blake3Hasher
 {
