@@ -58,7 +58,7 @@ public sealed class Blake3Hasher
     public void Append(ReadOnlySpan<byte> data) => Append(data, CancellationToken.None);
 
     /// <summary>
-    /// Appends <paramref name="data"/>; cancellation is checked between 256 KiB subtrees. A cancelled
+    /// Appends <paramref name="data"/>; cancellation is checked between 512 KiB subtrees. A cancelled
     /// append leaves the hasher part-way through the data: call <see cref="Reset"/> before reusing it.
     /// </summary>
     public unsafe void Append(ReadOnlySpan<byte> data, CancellationToken cancellationToken)

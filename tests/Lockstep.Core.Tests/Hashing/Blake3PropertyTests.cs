@@ -6,13 +6,13 @@ namespace Lockstep.Hashing;
 /// <summary>
 /// BLAKE3's tree makes the hash independent of how the bytes arrive and of how the work is split;
 /// these properties check exactly that, with sizes drawn around the block (64 B), chunk (1 KiB),
-/// batch (256 KiB), parallel (1 MiB) and mapping (1 MiB) boundaries where the code changes path.
+/// batch (512 KiB), parallel (1 MiB) and mapping (1 MiB) boundaries where the code changes path.
 /// </summary>
 public sealed class Blake3PropertyTests
 {
     private static readonly int[] MemoryBoundaries =
     [
-        0, 64, 1024, 2048, 3 * 1024, 16 * 1024, 17 * 1024, 32 * 1024, 256 * 1024, 257 * 1024, 1 << 20,
+        0, 64, 1024, 2048, 3 * 1024, 16 * 1024, 17 * 1024, 32 * 1024, 256 * 1024, 512 * 1024, 513 * 1024, 1 << 20,
     ];
 
     private static readonly int[] FileBoundaries =
