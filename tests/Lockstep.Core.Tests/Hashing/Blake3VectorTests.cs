@@ -97,6 +97,14 @@ public sealed class Blake3VectorTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public async Task Stream_hash_matches_the_reference_digest(int length, string expected)
+    {
+        await using var stream = new MemoryStream(Blake3TestInput.Bytes(length));
+        Blake3TestInput.Hex(await Blake3.HashStreamAsync(stream, CancellationToken.None)).ShouldBe(expected);
+    }
+
     [Fact]
     public void Finalize_does_not_end_the_hasher()
     {
