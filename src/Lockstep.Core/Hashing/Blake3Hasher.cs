@@ -84,7 +84,6 @@ public sealed class Blake3Hasher
         {
             var input = start;
             long remaining = data.Length;
-            var depth = Blake3Tree.DepthFor(MaxDegreeOfParallelism);
             var pair = stackalloc uint[16];
             // Keep at least one byte back: the last chunk may be the root and is finished in Finalize.
             while (remaining > ChunkLength)
@@ -105,7 +104,7 @@ public sealed class Blake3Hasher
                 else
                 {
                     // Push both halves unmerged: if nothing follows, their parent is the root.
-                    Blake3Tree.SubtreePair(input, subtreeChunks, chunkCounter, pair, pair + 8, depth, Simd, cancellationToken);
+                    Blake3Tree.SubtreePair(input, subtreeChunks, chunkCounter, pair, pair + 8, MaxDegreeOfParallelism, Simd, cancellationToken);
                     PushCv(new ReadOnlySpan<uint>(pair, 8), chunkCounter);
                     PushCv(new ReadOnlySpan<uint>(pair + 8, 8), chunkCounter + ((ulong)subtreeChunks / 2));
                 }

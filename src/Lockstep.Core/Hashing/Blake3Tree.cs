@@ -5,8 +5,8 @@ namespace Lockstep.Hashing;
 /// <summary>
 /// Hashes whole subtrees of BLAKE3's binary tree. A subtree of 2^k chunks aligned to its size has
 /// the same chaining value however it is computed, so this code hashes chunks 16 at a time, reduces
-/// their chaining values level by level (parents 16 at a time too), and hands the two halves of a
-/// large subtree to two threads. The result is bit-identical to hashing one block after another.
+/// their chaining values level by level (parents 16 at a time too), and spreads the leaf subtrees
+/// of a large subtree over threads. The result is bit-identical to hashing one block after another.
 /// </summary>
 internal static unsafe class Blake3Tree
 {
@@ -19,6 +19,9 @@ internal static unsafe class Blake3Tree
 
     /// <summary>Below this a subtree is not split across threads: the hand-off would cost more than it saves.</summary>
     internal const long MinParallelChunks = 1024;
+
+    /// <summary>How many leaf subtrees (of at least 1 MiB) each thread gets on average.</summary>
+    private const int LeavesPerThread = 16;
 
     internal static readonly Blake3SimdLevel Best =
         Blake3Avx512.IsSupported ? Blake3SimdLevel.Avx512
@@ -91,10 +94,10 @@ internal static unsafe class Blake3Tree
 
     /// <summary>
     /// The chaining value (not root) of the subtree of <paramref name="chunks"/> whole chunks, a power
-    /// of two, whose first chunk has index <paramref name="counter"/>.
+    /// of two, whose first chunk has index <paramref name="counter"/>. Single-threaded.
     /// </summary>
-    internal static void SubtreeCv(byte* input, long chunks, ulong counter, uint* cv, int parallelDepth,
-        Blake3SimdLevel simd, CancellationToken cancellationToken)
+    internal static void SubtreeCv(byte* input, long chunks, ulong counter, uint* cv, Blake3SimdLevel simd,
+        CancellationToken cancellationToken)
     {
         if (chunks <= BatchChunks)
         {
@@ -110,40 +113,63 @@ internal static unsafe class Blake3Tree
             return;
         }
         var pair = stackalloc uint[16];
-        SubtreePair(input, chunks, counter, pair, pair + 8, parallelDepth, simd, cancellationToken);
+        SubtreePair(input, chunks, counter, pair, pair + 8, 1, simd, cancellationToken);
         HashParents(pair, 1, cv, Blake3SimdLevel.None);
     }
 
-    /// <summary>The chaining values of the two halves of a subtree of <paramref name="chunks"/> chunks.</summary>
-    internal static void SubtreePair(byte* input, long chunks, ulong counter, uint* left, uint* right, int parallelDepth,
+    /// <summary>
+    /// The chaining values of the two halves of a subtree of <paramref name="chunks"/> chunks (a power
+    /// of two, at least 2), using up to <paramref name="degree"/> threads.
+    /// </summary>
+    internal static void SubtreePair(byte* input, long chunks, ulong counter, uint* left, uint* right, int degree,
         Blake3SimdLevel simd, CancellationToken cancellationToken)
     {
         var half = chunks / 2;
-        var rightInput = input + (half * ChunkLength);
-        var rightCounter = counter + (ulong)half;
-        if (parallelDepth <= 0 || chunks < MinParallelChunks)
+        if (degree > 1 && chunks >= 2 * MinParallelChunks)
         {
-            SubtreeCv(input, half, counter, left, parallelDepth, simd, cancellationToken);
-            SubtreeCv(rightInput, half, rightCounter, right, parallelDepth, simd, cancellationToken);
+            ParallelPair(input, chunks, counter, left, right, degree, simd, cancellationToken);
             return;
         }
-        // The lambdas get addresses as integers: the buffers outlive them because Invoke waits for both.
-        var (inL, inR, outL, outR) = ((nint)input, (nint)rightInput, (nint)left, (nint)right);
+        SubtreeCv(input, half, counter, left, simd, cancellationToken);
+        SubtreeCv(input + (half * ChunkLength), half, counter + (ulong)half, right, simd, cancellationToken);
+    }
+
+    /// <summary>
+    /// Splits the subtree into equal leaf subtrees, several per thread so that a thread slowed by
+    /// other load on its core leaves its share to the others, hashes them in parallel and merges
+    /// their chaining values up to the two halves.
+    /// </summary>
+    private static void ParallelPair(byte* input, long chunks, ulong counter, uint* left, uint* right, int degree,
+        Blake3SimdLevel simd, CancellationToken cancellationToken)
+    {
+        var leaves = (int)Math.Min(chunks / MinParallelChunks, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)degree) * LeavesPerThread);
+        var leafChunks = chunks / leaves;
+        var cvs = new uint[leaves * 8];
+        // The lambda gets the input's address as an integer: the mapping outlives the loop, which waits for every leaf.
+        var inputAddress = (nint)input;
         try
         {
-            Parallel.Invoke(
-                new ParallelOptions { CancellationToken = cancellationToken },
-                () => SubtreeCv((byte*)inL, half, counter, (uint*)outL, parallelDepth - 1, simd, cancellationToken),
-                () => SubtreeCv((byte*)inR, half, rightCounter, (uint*)outR, parallelDepth - 1, simd, cancellationToken));
+            Parallel.For(0, leaves, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellationToken }, i =>
+            {
+                fixed (uint* cv = &cvs[i * 8])
+                {
+                    SubtreeCv((byte*)inputAddress + (i * leafChunks * ChunkLength), leafChunks, counter + (ulong)(i * leafChunks), cv, simd, cancellationToken);
+                }
+            });
         }
         catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OperationCanceledException))
         {
             // Callers expect cancellation as such, not wrapped the way Parallel wraps a worker's exception.
             throw new OperationCanceledException(cancellationToken);
         }
+        fixed (uint* merged = cvs)
+        {
+            for (var n = leaves; n > 2; n /= 2)
+            {
+                HashParents(merged, n / 2, merged, simd);
+            }
+            new ReadOnlySpan<uint>(merged, 8).CopyTo(new Span<uint>(left, 8));
+            new ReadOnlySpan<uint>(merged + 8, 8).CopyTo(new Span<uint>(right, 8));
+        }
     }
-
-    /// <summary>How many times to split work in two so that <paramref name="degree"/> threads have work.</summary>
-    internal static int DepthFor(int degree) => degree <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(degree - 1));
-
 }

@@ -105,6 +105,18 @@ public sealed class Blake3VectorTests
         Blake3TestInput.Hex(await Blake3.HashStreamAsync(stream, CancellationToken.None)).ShouldBe(expected);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_64_MiB_input_split_over_many_leaf_subtrees_matches_the_reference_digest(int threads)
+    {
+        // 64 MiB + 1 KiB + 1: 32 or 64 parallel leaves merged with the wide kernels, then a tail.
+        var hasher = new Blake3Hasher { MaxDegreeOfParallelism = threads };
+        hasher.Append(Blake3TestInput.Bytes((64 << 20) + 1025));
+        Blake3TestInput.Hex(hasher.GetHash()).ShouldBe("de7156186d2ceffb88d409c44ad275c635d5fa11f27a023822628c3790dcce10");
+    }
+
     [Fact]
     public void Finalize_does_not_end_the_hasher()
     {
