@@ -6,6 +6,9 @@ public static class AllMigrations
     public static IReadOnlyList<Migration> List { get; } =
     [
         .. CoreMigrations.All,
+        DatasetMigrations.Datasets,
+        ModelRegistryMigration.Registry,
+        PredictionLogMigration.PredictionLog,
     ];
 
     /// <summary>
@@ -15,5 +18,7 @@ public static class AllMigrations
     public static IReadOnlyList<string> ReferenceQueries { get; } =
     [
         "SELECT hash FROM step_artifacts",
+        "SELECT snapshot FROM datasets UNION SELECT statistics FROM datasets",
+        "SELECT bundle_hash FROM model_versions",
     ];
 }
