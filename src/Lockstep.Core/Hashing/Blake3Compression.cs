@@ -43,6 +43,8 @@ internal static class Blake3Compression
     /// into <paramref name="cv"/> in place. The result is the first half of the compression output,
     /// which is both the next chaining value and, with <see cref="Root"/> set, the 32-byte hash.
     /// </summary>
+    // Fully optimised from the first call: a first large file must not run on tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Compress(Span<uint> cv, ReadOnlySpan<byte> block, ulong counter, uint blockLength, uint flags)
     {
         if (cv.Length < 8 || block.Length < BlockLength)
