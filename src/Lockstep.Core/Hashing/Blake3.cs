@@ -82,18 +82,21 @@ public static class Blake3
         var hasher = new Blake3Hasher { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         if (length < MapThreshold)
         {
-            var buffer = new byte[length];
-            var read = 0;
-            while (read < buffer.Length)
+            // Read to the end rather than to the reported length: pipes and /proc files report 0.
+            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            var buffer = ArrayPool<byte>.Shared.Rent(StreamBufferSize);
+            try
             {
-                var n = RandomAccess.Read(handle, buffer.AsSpan(read), read);
-                if (n == 0)
+                int read;
+                while ((read = stream.Read(buffer, 0, StreamBufferSize)) > 0)
                 {
-                    throw new IOException($"'{path}' became shorter while it was being hashed");
+                    hasher.Append(buffer.AsSpan(0, read), cancellationToken);
                 }
-                read += n;
             }
-            hasher.Append(buffer, cancellationToken);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
             return hasher.GetHash();
         }
         // Mapping avoids copying the bytes out of the page cache, which costs as much as `cat`.

@@ -26,6 +26,16 @@ public sealed class Blake3FileTests
     }
 
     [Fact]
+    public async Task A_file_that_reports_length_zero_is_read_to_its_end()
+    {
+        // /proc files have no size in stat but do have content; pipes behave the same way.
+        const string path = "/proc/version";
+        var expected = Blake3.Hash(await File.ReadAllBytesAsync(path));
+        Blake3TestInput.Hex(await Blake3.HashFileAsync(path, CancellationToken.None)).ShouldBe(Blake3TestInput.Hex(expected));
+        new FileInfo(path).Length.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_cancelled_token_stops_hashing_a_large_file()
     {
         var path = Path.Combine(Path.GetTempPath(), $"lockstep-blake3-{Guid.NewGuid():N}.bin");
