@@ -28,6 +28,36 @@ internal static unsafe class Blake3Tree
         : Blake3Avx2.IsSupported ? Blake3SimdLevel.Avx2
         : Blake3SimdLevel.None;
 
+    /// <summary>Span form of <see cref="HashChunks(byte*, int, ulong, uint*, Blake3SimdLevel)"/> (whole chunks only).</summary>
+    internal static void HashChunks(ReadOnlySpan<byte> input, ulong counter, Span<uint> cvs, Blake3SimdLevel simd)
+    {
+        var count = input.Length / ChunkLength;
+        if (input.Length != count * ChunkLength || cvs.Length < count * 8)
+        {
+            throw new ArgumentException("whole chunks in, 8 words per chunk out");
+        }
+        fixed (byte* data = input)
+        fixed (uint* output = cvs)
+        {
+            HashChunks(data, count, counter, output, simd);
+        }
+    }
+
+    /// <summary>Span form of <see cref="HashParents(uint*, int, uint*, Blake3SimdLevel)"/> (separate buffers).</summary>
+    internal static void HashParents(ReadOnlySpan<uint> children, Span<uint> parents, Blake3SimdLevel simd)
+    {
+        var count = children.Length / 16;
+        if (children.Length != count * 16 || parents.Length < count * 8)
+        {
+            throw new ArgumentException("16 words per parent in, 8 words per parent out");
+        }
+        fixed (uint* input = children)
+        fixed (uint* output = parents)
+        {
+            HashParents(input, count, output, simd);
+        }
+    }
+
     /// <summary>Writes the chaining values of <paramref name="count"/> whole chunks, 8 words each.</summary>
     internal static void HashChunks(byte* input, int count, ulong counter, uint* cvs, Blake3SimdLevel simd)
     {
