@@ -22,6 +22,7 @@ var cases = new List<(string Name, Func<Task<double>> Run)>
     ("cat FILE > /dev/null", () => Shell($"cat '{path}' > /dev/null")),
     ("BLAKE3 (Lockstep) 1 thread", () => InProcess(() => Blake3.HashFileAsync(path, 1, CancellationToken.None))),
     ("BLAKE3 (Lockstep) 2 threads", () => InProcess(() => Blake3.HashFileAsync(path, 2, CancellationToken.None))),
+    ("BLAKE3 (Lockstep) 2 threads, read()", () => InProcess(() => Blake3.HashFileAsync(path, 2, memoryMap: false, CancellationToken.None))),
     ("SHA-256 (ContentHasher)", () => InProcess(() => ContentHasher.HashFileAsync(path, CancellationToken.None))),
 };
 if (b3sum is not null)

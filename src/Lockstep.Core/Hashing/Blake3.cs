@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.MemoryMappedFiles;
+using Microsoft.Win32.SafeHandles;
 
 namespace Lockstep.Hashing;
 
@@ -14,6 +15,9 @@ public static class Blake3
 
     // Large enough for whole 16-chunk SIMD groups, small enough to stay in the L2 cache.
     private const int StreamBufferSize = 1 << 20;
+
+    // Read mode: 16 MiB windows (a power of two, so each is one subtree split over the threads).
+    private const int ReadWindow = 16 << 20;
 
     // A span addresses at most 2 GiB; a larger mapping is appended in windows of this (aligned) size.
     private const long Window = 1L << 30;
@@ -58,24 +62,33 @@ public static class Blake3
     public static Task<byte[]> HashFileAsync(string path, CancellationToken cancellationToken) =>
         HashFileAsync(path, Environment.ProcessorCount, cancellationToken);
 
-    /// <summary>Hashes a file using at most <paramref name="maxDegreeOfParallelism"/> threads.</summary>
-    public static Task<byte[]> HashFileAsync(string path, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    /// <summary>Hashes a file using at most <paramref name="maxDegreeOfParallelism"/> threads, memory-mapping it.</summary>
+    public static Task<byte[]> HashFileAsync(string path, int maxDegreeOfParallelism, CancellationToken cancellationToken) =>
+        HashFileAsync(path, maxDegreeOfParallelism, memoryMap: true, cancellationToken);
+
+    /// <summary>
+    /// Hashes a file using at most <paramref name="maxDegreeOfParallelism"/> threads. With
+    /// <paramref name="memoryMap"/> the bytes are hashed where the page cache holds them (fastest);
+    /// without it they are read into buffers, which costs a copy but cannot fault if another
+    /// process truncates the file meanwhile (a truncated mapping kills the process with SIGBUS).
+    /// </summary>
+    public static Task<byte[]> HashFileAsync(string path, int maxDegreeOfParallelism, bool memoryMap, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
-        return HashFileAsync(path, maxDegreeOfParallelism, Window, cancellationToken);
+        return HashFileAsync(path, maxDegreeOfParallelism, memoryMap, Window, cancellationToken);
     }
 
-    /// <summary>As above, appending the mapping in windows of <paramref name="window"/> bytes (tests use small ones).</summary>
-    internal static Task<byte[]> HashFileAsync(string path, int maxDegreeOfParallelism, long window, CancellationToken cancellationToken)
+    /// <summary>As above, in windows of <paramref name="window"/> bytes (tests use small ones).</summary>
+    internal static Task<byte[]> HashFileAsync(string path, int maxDegreeOfParallelism, bool memoryMap, long window, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(window, Window);
-        // Hashing is CPU work over mapped memory; there is no asynchronous I/O to await.
-        return Task.Run(() => HashFile(path, maxDegreeOfParallelism, window, cancellationToken), cancellationToken);
+        // Hashing is CPU work over mapped memory or synchronous reads; there is nothing to await.
+        return Task.Run(() => HashFile(path, maxDegreeOfParallelism, memoryMap, window, cancellationToken), cancellationToken);
     }
 
-    private static byte[] HashFile(string path, int maxDegreeOfParallelism, long window, CancellationToken cancellationToken)
+    private static byte[] HashFile(string path, int maxDegreeOfParallelism, bool memoryMap, long window, CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         var length = RandomAccess.GetLength(handle);
@@ -99,13 +112,65 @@ public static class Blake3
             }
             return hasher.GetHash();
         }
+        if (!memoryMap)
+        {
+            AppendRead(hasher, handle, (int)Math.Min(window, ReadWindow), cancellationToken);
+            return hasher.GetHash();
+        }
         // Mapping avoids copying the bytes out of the page cache, which costs as much as `cat`.
-        // Objects in the store are immutable; a file truncated by another process while mapped
-        // would fault, as it would for any mmap-based hasher (b3sum included).
         using var map = MemoryMappedFile.CreateFromFile(handle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         using var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
         AppendMapped(hasher, view, length, window, cancellationToken);
         return hasher.GetHash();
+    }
+
+    /// <summary>
+    /// Reads the file in windows into two buffers: while the hasher's threads hash one window, a
+    /// third task reads the next. Reads to the end of the file, whatever its length was.
+    /// </summary>
+    private static void AppendRead(Blake3Hasher hasher, SafeFileHandle handle, int window, CancellationToken cancellationToken)
+    {
+        var current = ArrayPool<byte>.Shared.Rent(window);
+        var next = ArrayPool<byte>.Shared.Rent(window);
+        try
+        {
+            long offset = 0;
+            var filled = ReadFull(handle, current.AsSpan(0, window), offset);
+            while (filled > 0)
+            {
+                offset += filled;
+                var (nextBuffer, nextOffset) = (next, offset);
+                var reading = filled == window
+                    ? Task.Run(() => ReadFull(handle, nextBuffer.AsSpan(0, window), nextOffset), cancellationToken)
+                    : Task.FromResult(0);
+                try
+                {
+                    hasher.Append(current.AsSpan(0, filled), cancellationToken);
+                }
+                finally
+                {
+                    // Never return a buffer to the pool while a read into it may still be running.
+                    filled = reading.GetAwaiter().GetResult();
+                }
+                (current, next) = (next, current);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(next);
+        }
+    }
+
+    private static int ReadFull(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = RandomAccess.Read(handle, buffer[total..], offset + total)) > 0)
+        {
+            total += read;
+        }
+        return total;
     }
 
     private static unsafe void AppendMapped(Blake3Hasher hasher, MemoryMappedViewAccessor view, long length, long window, CancellationToken cancellationToken)

@@ -36,6 +36,25 @@ public sealed class Blake3FileTests
     }
 
     [Fact]
+    public async Task Reading_and_mapping_a_file_of_several_read_windows_give_the_in_memory_hash()
+    {
+        var input = Blake3TestInput.Bytes((40 << 20) + 3);
+        var path = Path.Combine(Path.GetTempPath(), $"lockstep-blake3-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(path, input);
+        try
+        {
+            var expected = Blake3TestInput.Hex(Blake3.Hash(input));
+            Blake3TestInput.Hex(await Blake3.HashFileAsync(path, 2, memoryMap: false, CancellationToken.None)).ShouldBe(expected);
+            Blake3TestInput.Hex(await Blake3.HashFileAsync(path, 1, memoryMap: false, CancellationToken.None)).ShouldBe(expected);
+            Blake3TestInput.Hex(await Blake3.HashFileAsync(path, 2, memoryMap: true, CancellationToken.None)).ShouldBe(expected);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task A_cancelled_token_stops_hashing_a_large_file()
     {
         var path = Path.Combine(Path.GetTempPath(), $"lockstep-blake3-{Guid.NewGuid():N}.bin");
