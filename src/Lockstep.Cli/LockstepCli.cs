@@ -49,6 +49,11 @@ public static class LockstepCli
         GcCommand.Create(),
         StepsCommand.Create(),
         DataCommand.Create(),
+        BundleCommand.Create(),
+        ModelsCommand.Create(),
+        ServeCommand.Create(),
+        PredictCommand.Create(),
+        PredictionsCommand.Create(),
     ];
 
     /// <summary>

@@ -20,6 +20,7 @@ public sealed class EmbeddedStore : IStore
         Metadata = metadata;
         SqliteMetadata = metadata;
         Datasets = new SqliteDatasetCatalog(metadata.Database);
+        Models = new SqliteModelRegistry(metadata.Database, TimeProvider.System);
     }
 
     public IDatasetCatalog Datasets { get; }
@@ -33,6 +34,9 @@ public sealed class EmbeddedStore : IStore
     public IMetadataStore Metadata { get; }
 
     public SqliteMetadataStore SqliteMetadata { get; }
+
+    /// <summary>The model registry, in the same database (migration 3).</summary>
+    public IModelRegistry Models { get; }
 
     public SqliteDatabase Database => SqliteMetadata.Database;
 

@@ -133,8 +133,8 @@ public static class Planner
         var ok = spec.Kind switch
         {
             ParameterKind.String => value is JsonValue s && s.TryGetValue<string>(out _),
-            ParameterKind.Integer => value is JsonValue i && i.TryGetValue<long>(out _),
-            ParameterKind.Number => value is JsonValue n && (n.TryGetValue<double>(out _) || n.TryGetValue<long>(out _)),
+            ParameterKind.Integer => JsonNumbers.TryGetInt64(value, out _),
+            ParameterKind.Number => JsonNumbers.TryGetDouble(value, out _),
             ParameterKind.Boolean => value is JsonValue b && b.TryGetValue<bool>(out _),
             ParameterKind.StringList => value is JsonArray a && a.All(x => x is JsonValue xv && xv.TryGetValue<string>(out _)),
             ParameterKind.Map => value is JsonObject,

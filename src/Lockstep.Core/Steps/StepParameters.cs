@@ -44,8 +44,7 @@ public sealed class StepParameters
     public long? GetInt64OrNull(string name) => GetNode(name) switch
     {
         null => null,
-        JsonValue v when v.TryGetValue<long>(out var l) => l,
-        JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) => (long)d,
+        var n when JsonNumbers.TryGetInt64(n, out var l) => l,
         var other => throw Wrong(name, "an integer", other),
     };
 
@@ -56,8 +55,7 @@ public sealed class StepParameters
     public double? GetDoubleOrNull(string name) => GetNode(name) switch
     {
         null => null,
-        JsonValue v when v.TryGetValue<double>(out var d) => d,
-        JsonValue v when v.TryGetValue<long>(out var l) => l,
+        var n when JsonNumbers.TryGetDouble(n, out var d) => d,
         JsonValue v when v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) => p,
         var other => throw Wrong(name, "a number", other),
     };

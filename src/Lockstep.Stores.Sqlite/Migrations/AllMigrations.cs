@@ -7,6 +7,8 @@ public static class AllMigrations
     [
         .. CoreMigrations.All,
         DatasetMigrations.Datasets,
+        ModelRegistryMigration.Registry,
+        PredictionLogMigration.PredictionLog,
     ];
 
     /// <summary>
@@ -17,5 +19,6 @@ public static class AllMigrations
     [
         "SELECT hash FROM step_artifacts",
         "SELECT snapshot FROM datasets UNION SELECT statistics FROM datasets",
+        "SELECT bundle_hash FROM model_versions",
     ];
 }

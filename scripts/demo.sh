@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds lockstep (locked restore, Release) and runs an example pipeline end to end on the embedded
+# store: scripts/demo.sh [EXAMPLE_FOLDER]   (default: the README's main example)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/prereqs.sh
+example="${1:-examples/census-shell}"
+dotnet restore --locked-mode Lockstep.slnx
+dotnet publish src/Lockstep.Cli/Lockstep.Cli.csproj -c Release -o artifacts/lockstep --no-restore -nologo -v quiet
+echo "lockstep built at artifacts/lockstep/lockstep; running the pipeline in $example"
+cd "$example"
+"$OLDPWD/artifacts/lockstep/lockstep" run

@@ -1,0 +1,20 @@
+namespace Lockstep.ML.Bundles;
+
+/// <summary>The bundle's entry names, in the fixed order they are written.</summary>
+public static class BundleEntries
+{
+    public const string Format = "format.json";
+    public const string Model = "model.zip";
+    public const string Preprocessing = "preprocessing.json";
+    public const string Schema = "schema.json";
+    public const string Metrics = "metrics.json";
+    public const string Profile = "profile.json";
+    public const string Environment = "environment.json";
+    public const string Lineage = "lineage.json";
+    public const string Example = "example.json";
+    /// <summary>The SHA-256 of every other entry; always last.</summary>
+    public const string Manifest = "manifest.json";
+
+    public static IReadOnlyList<string> Ordered { get; } =
+        [Format, Model, Preprocessing, Schema, Metrics, Profile, Environment, Lineage, Example];
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using Lockstep.ML.Features;
+using Lockstep.ML.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Lockstep.ML.Bundles;
+
+/// <summary>
+/// A verified bundle ready to predict. Raw rows (column name → value; strings, numbers, bools,
+/// JsonElements or null) go through the bundle's own preprocessing, then the model. A missing
+/// column or null is a missing value and an unseen category falls in the unknown bucket, so every
+/// row gets a prediction. Thread-safe: each call borrows a pooled engine with its own buffers.
+/// </summary>
+public sealed class LoadedModel
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+    private readonly SchemaDefinition _inputDefinition;
+    private readonly ConcurrentBag<EngineSlot> _pool = [];
+    private readonly string[] _classes;
+    private readonly int _positiveIndex;
+
+    internal LoadedModel(ModelBundle bundle, string bundleHash, EnvironmentOverride? environmentOverride, int warmEngines)
+    {
+        Bundle = bundle;
+        BundleHash = bundleHash;
+        EnvironmentOverride = environmentOverride;
+        Preprocessing = bundle.Preprocessing;
+        Transformer = new FeatureTransformer(Preprocessing);
+        Task = Preprocessing.Task;
+        _ml = new MLContext(seed: 0);
+        using (var stream = new MemoryStream(bundle.ModelBytes))
+        {
+            _model = _ml.Model.Load(stream, out _);
+        }
+        _inputDefinition = SchemaDefinition.Create(typeof(FeatureInput));
+        _inputDefinition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Transformer.Width);
+        _classes = Preprocessing.Label.Classes?.ToArray() ?? [];
+        _positiveIndex = Preprocessing.Label.PositiveClass is { } p ? Array.IndexOf(_classes, p) : -1;
+        for (var i = 0; i < Math.Max(1, warmEngines); i++)
+        {
+            _pool.Add(NewSlot());
+        }
+    }
+
+    /// <summary>Loads a bundle already in memory (training-time scoring: tuning, tests); no environment check.</summary>
+    public static LoadedModel FromBundle(ModelBundle bundle) => new(bundle, "", null, 1);
+
+    public ModelBundle Bundle { get; }
+
+    /// <summary>SHA-256 of the bundle file's bytes.</summary>
+    public string BundleHash { get; }
+
+    /// <summary>Set when the bundle was loaded despite a different environment; record it.</summary>
+    public EnvironmentOverride? EnvironmentOverride { get; }
+
+    public PreprocessingManifest Preprocessing { get; }
+
+    public FeatureTransformer Transformer { get; }
+
+    public TaskKind Task { get; }
+
+    /// <summary>The feature vector the model sees for a raw row (for parity checks and debugging).</summary>
+    public float[] Featurize(IReadOnlyDictionary<string, object?> row)
+    {
+        var features = new float[Transformer.Width];
+        Transformer.Transform(row, features);
+        return features;
+    }
+
+    public Prediction Predict(IReadOnlyDictionary<string, object?> row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var slot = Rent();
+        try
+        {
+            Transformer.Transform(row, slot.Input.Features);
+            return Run(slot);
+        }
+        finally
+        {
+            _pool.Add(slot);
+        }
+    }
+
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var results = new Prediction[rows.Count];
+        var slot = Rent();
+        try
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                Transformer.Transform(rows[i], slot.Input.Features);
+                results[i] = Run(slot);
+            }
+        }
+        finally
+        {
+            _pool.Add(slot);
+        }
+        return results;
+    }
+
+    /// <summary>Predicts already-featurized vectors (the training path, for parity tests).</summary>
+    public Prediction PredictFeatures(float[] features)
+    {
+        var slot = Rent();
+        try
+        {
+            features.CopyTo(slot.Input.Features, 0);
+            return Run(slot);
+        }
+        finally
+        {
+            _pool.Add(slot);
+        }
+    }
+
+    private EngineSlot Rent() => _pool.TryTake(out var slot) ? slot : NewSlot();
+
+    private EngineSlot NewSlot() => new(_ml, _model, _inputDefinition, Transformer.Width, Task);
+
+    private Prediction Run(EngineSlot slot)
+    {
+        switch (Task)
+        {
+            case TaskKind.Binary:
+                slot.Binary!.Predict(slot.Input, ref slot.BinaryResult!);
+                var b = slot.BinaryResult!;
+                var label = b.PredictedLabel ? _classes[_positiveIndex] : _classes[1 - _positiveIndex];
+                return new Prediction(b.Score, b.Probability, label, null);
+            case TaskKind.Multiclass:
+                slot.Multiclass!.Predict(slot.Input, ref slot.MulticlassResult!);
+                var scores = slot.MulticlassResult!.Score;
+                var best = 0;
+                for (var i = 1; i < scores.Length; i++)
+                {
+                    if (scores[i] > scores[best])
+                    {
+                        best = i;
+                    }
+                }
+                return new Prediction(scores[best], scores[best], best < _classes.Length ? _classes[best] : null, scores.ToArray());
+            default:
+                slot.Regression!.Predict(slot.Input, ref slot.RegressionResult!);
+                return new Prediction(slot.RegressionResult!.Score, null, null, null);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Text.Json.Nodes;
+using Lockstep.Errors;
+using Lockstep.Hashing;
+using Lockstep.ML.Features;
+
+namespace Lockstep.ML.Bundles;
+
+/// <summary>
+/// A model bundle: one zip holding the ML.NET model, the preprocessing manifest, input schema,
+/// metrics, static profile, environment lock, lineage, an input example and the format version,
+/// with manifest.json (last) listing the SHA-256 of every other entry. Entries are written in a
+/// fixed order with fixed timestamps, so the bytes depend only on the content.
+/// </summary>
+public sealed class ModelBundle
+{
+    public const string FormatName = "lockstep-model-bundle";
+    public const int FormatVersion = 1;
+
+    private readonly Dictionary<string, byte[]> _entries;
+
+    private ModelBundle(Dictionary<string, byte[]> entries) => _entries = entries;
+
+    /// <summary>Every entry except the hash manifest, in the fixed order.</summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]>> Entries =>
+        BundleEntries.Ordered.Select(name => new KeyValuePair<string, byte[]>(name, _entries[name])).ToList();
+
+    public byte[] ModelBytes => _entries[BundleEntries.Model];
+
+    public PreprocessingManifest Preprocessing => MLJson.FromBytes<PreprocessingManifest>(_entries[BundleEntries.Preprocessing], BundleEntries.Preprocessing);
+
+    public EnvironmentLock Environment => MLJson.FromBytes<EnvironmentLock>(_entries[BundleEntries.Environment], BundleEntries.Environment);
+
+    public JsonObject Metrics => JsonNode.Parse(_entries[BundleEntries.Metrics]) as JsonObject ?? [];
+
+    public JsonNode? Entry(string name) => JsonNode.Parse(_entries[name]);
+
+    public static ModelBundle Create(
+        byte[] model,
+        PreprocessingManifest preprocessing,
+        InputSchema schema,
+        JsonObject metrics,
+        StaticProfile profile,
+        EnvironmentLock environment,
+        ModelLineage lineage,
+        JsonObject example) => new(new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            [BundleEntries.Format] = MLJson.ToBytes(new JsonObject { ["format"] = FormatName, ["version"] = FormatVersion }),
+            [BundleEntries.Model] = model,
+            [BundleEntries.Preprocessing] = MLJson.ToBytes(preprocessing),
+            [BundleEntries.Schema] = MLJson.ToBytes(schema),
+            [BundleEntries.Metrics] = MLJson.ToBytes(SortedCopy(metrics)),
+            [BundleEntries.Profile] = MLJson.ToBytes(profile),
+            [BundleEntries.Environment] = MLJson.ToBytes(environment),
+            [BundleEntries.Lineage] = MLJson.ToBytes(lineage),
+            [BundleEntries.Example] = MLJson.ToBytes(example),
+        });
+
+    /// <summary>The same bundle with its metrics replaced (the evaluate step fills them in).</summary>
+    public ModelBundle WithMetrics(JsonObject metrics) =>
+        new(new Dictionary<string, byte[]>(_entries, StringComparer.Ordinal) { [BundleEntries.Metrics] = MLJson.ToBytes(SortedCopy(metrics)) });
+
+    public byte[] ToBytes()
+    {
+        var entries = Entries;
+        var manifest = new JsonObject
+        {
+            ["format"] = FormatName,
+            ["version"] = FormatVersion,
+            ["entries"] = new JsonArray(entries.Select(e => (JsonNode)new JsonObject
+            {
+                ["name"] = e.Key,
+                ["sha256"] = ContentHasher.HashBytes(e.Value).Hex,
+                ["size"] = e.Value.LongLength,
+            }).ToArray()),
+        };
+        return DeterministicZip.Write(entries.Append(new(BundleEntries.Manifest, MLJson.ToBytes(manifest))));
+    }
+
+    public async Task WriteAsync(string path, CancellationToken cancellationToken) =>
+        await File.WriteAllBytesAsync(path, ToBytes(), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Reads a bundle and checks its format and every entry's hash; refuses it with the list of problems otherwise.</summary>
+    public static async Task<ModelBundle> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LockstepException($"cannot read model bundle {path}: {e.Message}");
+        }
+        return FromBytes(bytes, path);
+    }
+
+    public static ModelBundle FromBytes(byte[] bytes, string path)
+    {
+        List<KeyValuePair<string, byte[]>> entries;
+        try
+        {
+            using var stream = new MemoryStream(bytes);
+            entries = DeterministicZip.Read(stream);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new BundleRefusedException(path, [$"it is not a readable zip archive ({e.Message})"], "Rebuild the bundle; it is damaged or not a Lockstep model bundle.");
+        }
+        var byName = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (name, content) in entries)
+        {
+            byName[name] = content;
+        }
+        var problems = Verify(byName);
+        if (problems.Count > 0)
+        {
+            throw new BundleRefusedException(path, problems, "The bundle was changed or damaged after it was written; use the copy in the store (lockstep verify checks it) or retrain.");
+        }
+        byName.Remove(BundleEntries.Manifest);
+        return new ModelBundle(byName);
+    }
+
+    private static List<string> Verify(Dictionary<string, byte[]> entries)
+    {
+        var problems = new List<string>();
+        if (!entries.TryGetValue(BundleEntries.Manifest, out var manifestBytes))
+        {
+            return [$"entry {BundleEntries.Manifest} is missing"];
+        }
+        JsonObject manifest;
+        try
+        {
+            manifest = JsonNode.Parse(manifestBytes) as JsonObject ?? throw new InvalidDataException("not an object");
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            return [$"entry {BundleEntries.Manifest} is not valid JSON ({e.Message})"];
+        }
+        if ((string?)manifest["format"] != FormatName)
+        {
+            return [$"it is not a Lockstep model bundle (format '{manifest["format"]}')"];
+        }
+        var version = (int?)manifest["version"] ?? 0;
+        if (version != FormatVersion)
+        {
+            return [$"bundle format version {version}; this Lockstep reads version {FormatVersion}"];
+        }
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in manifest["entries"]?.AsArray() ?? [])
+        {
+            var name = (string?)item?["name"] ?? "";
+            var expected = (string?)item?["sha256"] ?? "";
+            listed.Add(name);
+            if (!entries.TryGetValue(name, out var content))
+            {
+                problems.Add($"entry {name} is listed in the hash manifest but missing");
+            }
+            else if (ContentHasher.HashBytes(content).Hex != expected)
+            {
+                problems.Add($"entry {name} has sha256 {ContentHasher.HashBytes(content).Short}…, the manifest says {expected[..Math.Min(12, expected.Length)]}…");
+            }
+        }
+        foreach (var name in BundleEntries.Ordered.Where(n => !listed.Contains(n)))
+        {
+            problems.Add($"entry {name} is not covered by the hash manifest");
+        }
+        foreach (var name in entries.Keys.Where(n => n != BundleEntries.Manifest && !listed.Contains(n)))
+        {
+            problems.Add($"entry {name} is not listed in the hash manifest");
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// Reads, verifies and loads a bundle for prediction. Refuses a bundle whose hashes do not match,
+    /// or whose environment lock differs from this process unless <paramref name="options"/> allows
+    /// it (the differences are then on <see cref="LoadedModel.EnvironmentOverride"/>).
+    /// </summary>
+    public static async Task<LoadedModel> LoadAsync(string path, BundleLoadOptions options, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        var bundle = FromBytes(bytes, path);
+        var differences = bundle.Environment.DifferencesFrom(EnvironmentLock.Current());
+        EnvironmentOverride? overridden = null;
+        if (differences.Count > 0)
+        {
+            if (!options.AllowEnvironmentMismatch)
+            {
+                throw new BundleRefusedException(path, differences, "The model was trained in another environment. Retrain it here, or load it anyway with the explicit environment override (it is recorded).");
+            }
+            overridden = new EnvironmentOverride(differences, options.OverrideReason);
+        }
+        return new LoadedModel(bundle, ContentHasher.HashBytes(bytes).Hex, overridden, options.WarmEngines);
+    }
+
+    private static JsonObject SortedCopy(JsonObject metrics) =>
+        JsonNode.Parse(CanonicalJson.Serialize(metrics))!.AsObject();
+}

@@ -1,0 +1,49 @@
+namespace Lockstep.ML.Features;
+
+/// <summary>
+/// One-hot or key encoding over the fitted category list, with a bucket for missing values and
+/// one for categories never seen in training (and rare ones folded into it).
+/// </summary>
+internal sealed class CategoricalEncoder : FeatureEncoder
+{
+    private readonly Dictionary<string, int> _index;
+    private readonly int _missing;
+    private readonly int _unknown;
+    private readonly bool _oneHot;
+    private readonly string? _imputeCategory;
+
+    public CategoricalEncoder(FeatureManifest manifest) : base(manifest)
+    {
+        var categories = manifest.Categories ?? [];
+        _index = new Dictionary<string, int>(categories.Count, StringComparer.Ordinal);
+        for (var i = 0; i < categories.Count; i++)
+        {
+            _index[categories[i]] = i;
+        }
+        _missing = categories.Count;
+        _unknown = categories.Count + 1;
+        _oneHot = manifest.Encoding != "key";
+        _imputeCategory = manifest.ImputeCategory;
+    }
+
+    /// <summary>The slot a value falls in: a category's index, the missing bucket or the unknown bucket.</summary>
+    public int IndexOf(in RawValue value)
+    {
+        var text = value.AsText() ?? _imputeCategory;
+        return text is null ? _missing : _index.TryGetValue(text, out var i) ? i : _unknown;
+    }
+
+    public override void Encode(in RawValue value, Span<float> slots)
+    {
+        var index = IndexOf(value);
+        if (_oneHot)
+        {
+            slots.Clear();
+            slots[index] = 1f;
+        }
+        else
+        {
+            slots[0] = index;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Lockstep.Hashing;
+using Lockstep.ML.Bundles;
+using Lockstep.ML.Training;
+using Lockstep.Steps;
+
+namespace Lockstep.ML.Steps;
+
+/// <summary>
+/// Fits the preprocessing on the training data only, trains an ML.NET model on it and writes the
+/// model bundle plus the preprocessing manifest as a readable artifact. Deterministic: every
+/// trainer runs single-threaded with the step's seed.
+/// </summary>
+public sealed class TrainStep : IStepType
+{
+    public StepSignature Signature { get; } = new()
+    {
+        Type = "train",
+        Description = "Fits preprocessing on the training data and trains an ML.NET model (lightgbm, fasttree, sdca, lbfgs) into a model bundle.",
+        UsesSeed = true,
+        Deterministic = true,
+        Inputs =
+        [
+            new InputSpec("train", true, "the training rows: a snapshot or a delimited text file"),
+            new InputSpec("tuned", false, "the output of a tune step; its best hyperparameters override 'hyperparameters'"),
+        ],
+        Outputs =
+        [
+            new OutputSpec("bundle", "the model bundle (metrics are filled in by evaluate)"),
+            new OutputSpec("preprocessing", "the fitted preprocessing manifest (JSON)"),
+        ],
+        Parameters = TrainingParameters.Specs,
+    };
+
+    public async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var frame = await StepData.ReadFrameAsync(context, "train", cancellationToken).ConfigureAwait(false);
+        JsonObject? tuned = null;
+        if (context.Inputs.ContainsKey("tuned"))
+        {
+            var tune = JsonNode.Parse(await File.ReadAllTextAsync(context.Input("tuned").Path, cancellationToken).ConfigureAwait(false));
+            tuned = tune?["best"]?["hyperparameters"]?.AsObject();
+            context.Log.WriteLine($"using the tuned hyperparameters {tuned?.ToJsonString()}");
+        }
+        var featurize = TrainingParameters.Featurize(context.Parameters);
+        var trainer = TrainingParameters.Trainer(context.Parameters, tuned);
+        var lineage = Lineage(context, trainer.Trainer);
+        var result = ModelBuilder.Build(frame, featurize, trainer, context.Seed32, lineage);
+        await result.Bundle.WriteAsync(context.OutputPath("bundle"), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(context.OutputPath("preprocessing"), MLJson.ToBytes(result.Preprocessing), cancellationToken).ConfigureAwait(false);
+        context.SetMetric("training_rows", result.Model.TrainingRows);
+        context.SetMetric("features", result.Preprocessing.FeatureNames.Count);
+        context.SetMetric("model_bytes", result.Bundle.ModelBytes.Length);
+        context.Log.WriteLine($"trained {trainer.Trainer} ({result.Preprocessing.Label.Task}) on {result.Model.TrainingRows} rows, {result.Preprocessing.FeatureNames.Count} features, seed {context.Seed32}");
+    }
+
+    internal static ModelLineage Lineage(StepContext context, string trainer)
+    {
+        var parameters = new JsonObject();
+        foreach (var name in context.Parameters.Names.Order(StringComparer.Ordinal))
+        {
+            parameters[name] = context.Parameters.GetNode(name)?.DeepClone();
+        }
+        var inputs = context.Inputs.OrderBy(i => i.Key, StringComparer.Ordinal).ToDictionary(i => i.Key, i => i.Value.Hash.Hex, StringComparer.Ordinal);
+        return new ModelLineage(inputs, CanonicalJson.Hash(parameters).Hex, context.Seed, CodeIdentity.Current, trainer, context.StepId);
+    }
+}

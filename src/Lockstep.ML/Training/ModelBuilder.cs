@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Lockstep.ML.Bundles;
+using Lockstep.ML.Features;
+using Lockstep.ML.Frames;
+
+namespace Lockstep.ML.Training;
+
+/// <summary>
+/// Fits the preprocessing on the training frame, trains the model on its output and packs both
+/// into a bundle (metrics empty until evaluation). The train step, the tuner, the tests and the
+/// benchmark all build models through here.
+/// </summary>
+public static class ModelBuilder
+{
+    public static TrainingResult Build(Frame train, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage)
+    {
+        var manifest = Featurizer.Fit(train, featurize);
+        var transformer = new FeatureTransformer(manifest);
+        var features = transformer.Transform(train);
+        var labels = transformer.Labels(train);
+        var model = ModelTrainer.Train(features, labels, manifest, trainer, seed);
+        var modelBytes = model.ToBytes();
+        var schema = InputSchema.FromFrame(train, manifest);
+        var profile = new StaticProfile(modelBytes.LongLength, manifest.FeatureNames.Count, manifest.Features.Count, trainer.Trainer, manifest.Label.Task);
+        var bundle = ModelBundle.Create(modelBytes, manifest, schema, [], profile, EnvironmentLock.Current(), lineage, Example(train, manifest));
+        return new TrainingResult(manifest, model, bundle, features);
+    }
+
+    /// <summary>The first training row's feature columns, as a request body would carry them.</summary>
+    public static JsonObject Example(Frame frame, PreprocessingManifest manifest)
+    {
+        var example = new JsonObject();
+        foreach (var feature in manifest.Features)
+        {
+            var column = frame[feature.Column];
+            example[feature.Column] = frame.RowCount == 0 || column.IsMissing(0) ? null
+                : column.Numbers is { } n ? JsonValue.Create(n[0])
+                : JsonValue.Create(column.Texts![0]);
+        }
+        return example;
+    }
+}

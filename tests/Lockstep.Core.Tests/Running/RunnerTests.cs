@@ -1,0 +1,227 @@
+using Lockstep.Running;
+using Lockstep.Storage;
+using Lockstep.Tests.Support;
+
+namespace Lockstep.Tests.Running;
+
+public sealed class RunnerTests : IAsyncLifetime
+{
+    private const string Chain = """
+        name: chain
+        seed: 11
+        steps:
+          - id: a
+            type: concat
+            inputs: {src: input.txt}
+            params: {suffix: "-a"}
+          - id: b
+            type: concat
+            inputs: {x: a.out}
+            params: {suffix: "-b"}
+          - id: c
+            type: concat
+            inputs: {x: b.out}
+            params: {suffix: "-c"}
+          - id: side
+            type: concat
+            inputs: {src: input.txt}
+            params: {suffix: "-side"}
+        """;
+
+    private Harness _h = null!;
+
+    public async Task InitializeAsync()
+    {
+        _h = await Harness.CreateAsync();
+        _h.File("input.txt", "hello");
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    private static StepRunRecord Step(RunResult r, string id) => r.Steps.Single(s => s.StepId == id);
+
+    [Fact]
+    public async Task A_run_produces_every_output_in_the_store_and_records_it()
+    {
+        var r = await _h.RunAsync(Chain);
+        r.Succeeded.ShouldBeTrue(r.Run.Error);
+        var c = Step(r, "c");
+        (await File.ReadAllTextAsync(await _h.Store.Objects.GetVerifiedPathAsync(c.Outputs[0].Hash, default))).ShouldBe("hello-a-b-c");
+        c.Metrics["length"].ShouldBe(11);
+        var recorded = await _h.Store.Metadata.GetStepRunsAsync(r.Run.Id, default);
+        recorded.Select(s => s.StepId).ShouldBe(["a", "b", "c", "side"], ignoreOrder: true);
+        (await _h.Store.Metadata.FindRunAsync(r.Run.Id, default))!.Status.ShouldBe(RunStatus.Succeeded);
+    }
+
+    [Fact]
+    public async Task The_second_run_executes_no_step()
+    {
+        await _h.RunAsync(Chain);
+        var executions = _h.Concat.Executions;
+        var r = await _h.RunAsync(Chain);
+        r.Steps.ShouldAllBe(s => s.Cached);
+        _h.Concat.Executions.ShouldBe(executions);
+        Step(r, "c").Metrics["length"].ShouldBe(11);
+    }
+
+    [Fact]
+    public async Task Changing_a_parameter_reruns_exactly_the_steps_downstream_and_says_why()
+    {
+        await _h.RunAsync(Chain);
+        var r = await _h.RunAsync(Chain, "b.suffix=-B");
+        Step(r, "a").Cached.ShouldBeTrue();
+        Step(r, "side").Cached.ShouldBeTrue();
+        Step(r, "b").Cached.ShouldBeFalse();
+        Step(r, "b").CacheReason.ShouldBe("parameter suffix changed \"-b\" → \"-B\"");
+        Step(r, "c").Cached.ShouldBeFalse();
+        Step(r, "c").CacheReason.ShouldStartWith("input x changed");
+    }
+
+    [Fact]
+    public async Task A_changed_input_file_reruns_its_readers()
+    {
+        await _h.RunAsync(Chain);
+        _h.File("input.txt", "bye");
+        var r = await _h.RunAsync(Chain);
+        r.Steps.ShouldAllBe(s => !s.Cached);
+        Step(r, "a").CacheReason.ShouldStartWith("input src changed");
+    }
+
+    [Fact]
+    public async Task A_step_whose_output_changes_back_reuses_the_earlier_result_downstream()
+    {
+        await _h.RunAsync(Chain);
+        await _h.RunAsync(Chain, "a.suffix=-z");
+        var r = await _h.RunAsync(Chain);
+        r.Steps.ShouldAllBe(s => s.Cached);
+    }
+
+    [Fact]
+    public async Task Force_reruns_everything_and_force_of_one_step_reruns_only_it()
+    {
+        await _h.RunAsync(Chain);
+        var all = await _h.RunAsync(Chain, new RunOptions { ForceAll = true });
+        all.Steps.ShouldAllBe(s => !s.Cached && s.CacheReason == "forced (--force)");
+        var one = await _h.RunAsync(Chain, new RunOptions { ForceSteps = new HashSet<string> { "b" } });
+        one.Steps.Where(s => !s.Cached).Select(s => s.StepId).ShouldBe(["b"]);
+    }
+
+    [Fact]
+    public async Task A_corrupt_cached_output_is_never_reused()
+    {
+        var first = await _h.RunAsync(Chain);
+        var hash = Step(first, "a").Outputs[0].Hash;
+        var path = _h.Store.FileObjects.PathOf(hash);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(path, "HELLO-a");
+        var r = await _h.RunAsync(Chain);
+        Step(r, "a").Cached.ShouldBeFalse();
+        Step(r, "a").CacheReason.ShouldContain("is corrupt");
+        Step(r, "b").Cached.ShouldBeTrue();
+        (await _h.Store.Objects.CheckAsync(hash, default)).State.ShouldBe(ObjectState.Ok);
+    }
+
+    [Fact]
+    public async Task A_failing_step_fails_the_run_skips_its_dependents_and_lets_others_finish()
+    {
+        var r = await _h.RunAsync(Chain, "b.fail=true");
+        r.Succeeded.ShouldBeFalse();
+        Step(r, "b").Status.ShouldBe(StepStatus.Failed);
+        Step(r, "b").Error!.ShouldStartWith("step 'b' (concat) failed: InvalidOperationException: asked to fail");
+        Step(r, "b").Log.ShouldContain("at Lockstep.Tests.Support.ConcatStep");
+        Step(r, "c").Status.ShouldBe(StepStatus.Skipped);
+        Step(r, "side").Status.ShouldBe(StepStatus.Succeeded);
+        r.Run.Status.ShouldBe(RunStatus.Failed);
+        var again = await _h.RunAsync(Chain);
+        Step(again, "a").Cached.ShouldBeTrue();
+        Step(again, "b").Cached.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Independent_steps_run_in_parallel()
+    {
+        using var barrier = new Barrier(2);
+        await using var h = await Harness.CreateAsync(new RendezvousStep(barrier));
+        var r = await h.RunAsync("name: p\nsteps:\n  - id: x\n    type: rendezvous\n    params: {tag: x}\n  - id: y\n    type: rendezvous\n    params: {tag: y}\n", new RunOptions { MaxParallelism = 2 });
+        foreach (var s in r.Steps)
+        {
+            (await File.ReadAllTextAsync(await h.Store.Objects.GetVerifiedPathAsync(s.Outputs[0].Hash, default))).ShouldBe("met");
+        }
+    }
+
+    [Fact]
+    public async Task A_run_without_a_seed_gets_one_generated_and_recorded()
+    {
+        var r = await _h.RunAsync("name: p\nsteps:\n  - id: r\n    type: seeded\n");
+        r.Run.SeedGenerated.ShouldBeTrue();
+        var stored = await _h.Store.Metadata.FindRunAsync(r.Run.Id, default);
+        stored!.Seed.ShouldBe(r.Run.Seed);
+        stored.ConfigJson.ShouldContain($"\"seed\":{r.Run.Seed}");
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_bytes_and_another_seed_other_bytes()
+    {
+        const string yaml = "name: p\nseed: 1\nsteps:\n  - id: r\n    type: seeded\n";
+        var one = Step(await _h.RunAsync(yaml, new RunOptions { ForceAll = true }), "r").Outputs[0].Hash;
+        var again = Step(await _h.RunAsync(yaml, new RunOptions { ForceAll = true }), "r").Outputs[0].Hash;
+        var other = await _h.RunAsync(yaml, "seed=2");
+        again.ShouldBe(one);
+        Step(other, "r").Outputs[0].Hash.ShouldNotBe(one);
+        Step(other, "r").CacheReason.ShouldContain("seed changed");
+    }
+
+    [Fact]
+    public async Task Derived_step_seeds_are_stable_and_differ_between_steps()
+    {
+        RunEnvironment.DeriveSeed(42, "a").ShouldBe(RunEnvironment.DeriveSeed(42, "a"));
+        RunEnvironment.DeriveSeed(42, "a").ShouldNotBe(RunEnvironment.DeriveSeed(42, "b"));
+        var r = await _h.RunAsync("name: p\nseed: 42\nsteps:\n  - id: a\n    type: seeded\n");
+        Step(r, "a").Seed.ShouldBe(RunEnvironment.DeriveSeed(42, "a"));
+    }
+
+    [Fact]
+    public async Task The_run_records_environment_and_source()
+    {
+        var r = await _h.RunAsync(Chain);
+        var env = System.Text.Json.Nodes.JsonNode.Parse(r.Run.EnvironmentJson)!;
+        env["runtime"]!.GetValue<string>().ShouldStartWith(".NET");
+        env["arch"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
+        env["assemblies"]!["Lockstep.Core"].ShouldNotBeNull();
+        System.Text.Json.Nodes.JsonNode.Parse(r.Run.SourceJson)!["vcs"]!.GetValue<string>().ShouldBe("none");
+    }
+
+    [Fact]
+    public async Task A_command_step_reads_inputs_and_writes_outputs_through_placeholders()
+    {
+        var r = await _h.RunAsync("""
+            name: p
+            steps:
+              - id: up
+                type: command
+                inputs: {text: input.txt}
+                outputs: [loud]
+                params: {run: "tr a-z A-Z < ${inputs.text} > ${outputs.loud} && echo done"}
+            """);
+        var step = Step(r, "up");
+        step.Status.ShouldBe(StepStatus.Succeeded);
+        step.Log.ShouldContain("done");
+        (await File.ReadAllTextAsync(await _h.Store.Objects.GetVerifiedPathAsync(step.Outputs[0].Hash, default))).ShouldBe("HELLO");
+    }
+
+    [Fact]
+    public async Task A_failing_command_reports_its_exit_code_and_last_output()
+    {
+        var r = await _h.RunAsync("name: p\nsteps:\n  - id: bad\n    type: command\n    outputs: [o]\n    params: {run: 'echo oops >&2; exit 3'}\n");
+        var step = Step(r, "bad");
+        step.Error!.ShouldContain("command exited with code 3");
+        step.Error!.ShouldContain("oops");
+    }
+
+    [Fact]
+    public async Task A_command_that_forgets_an_output_fails_naming_it()
+    {
+        var r = await _h.RunAsync("name: p\nsteps:\n  - id: lazy\n    type: command\n    outputs: [o]\n    params: {run: 'true'}\n");
+        Step(r, "lazy").Error!.ShouldContain("did not write output 'o'");
+    }
+}
