@@ -13,5 +13,8 @@ internal static class BuiltInSteps
         .Add(new Lockstep.ML.Steps.EvaluateStep())
         .Add(new Lockstep.ML.Steps.ProfileStep())
         .Add(new Lockstep.ML.Steps.GateStep())
-        .Add(new Lockstep.ML.Steps.RegisterStep());
+        .Add(new Lockstep.ML.Steps.RegisterStep())
+        .Add(new Lockstep.Data.Steps.IngestStep())
+        .Add(new Lockstep.Data.Steps.DatasetStep())
+        .Add(new Lockstep.Data.Steps.ValidateStep());
 }

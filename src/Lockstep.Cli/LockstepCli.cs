@@ -49,6 +49,7 @@ public static class LockstepCli
         GcCommand.Create(),
         StepsCommand.Create(),
         BundleCommand.Create(),
+        DataCommand.Create(),
     ];
 
     /// <summary>

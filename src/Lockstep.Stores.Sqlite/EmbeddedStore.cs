@@ -20,7 +20,10 @@ public sealed class EmbeddedStore : IStore
         Metadata = metadata;
         SqliteMetadata = metadata;
         Models = new SqliteModelRegistry(metadata.Database, TimeProvider.System);
+        Datasets = new SqliteDatasetCatalog(metadata.Database);
     }
+
+    public IDatasetCatalog Datasets { get; }
 
     public string Location { get; }
 
