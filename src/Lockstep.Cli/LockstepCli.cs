@@ -48,8 +48,12 @@ public static class LockstepCli
         VerifyCommand.Create(),
         GcCommand.Create(),
         StepsCommand.Create(),
-        BundleCommand.Create(),
         DataCommand.Create(),
+        BundleCommand.Create(),
+        ModelsCommand.Create(),
+        ServeCommand.Create(),
+        PredictCommand.Create(),
+        PredictionsCommand.Create(),
     ];
 
     /// <summary>

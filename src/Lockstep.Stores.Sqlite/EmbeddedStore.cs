@@ -19,8 +19,8 @@ public sealed class EmbeddedStore : IStore
         FileObjects = objects;
         Metadata = metadata;
         SqliteMetadata = metadata;
-        Models = new SqliteModelRegistry(metadata.Database, TimeProvider.System);
         Datasets = new SqliteDatasetCatalog(metadata.Database);
+        Models = new SqliteModelRegistry(metadata.Database, TimeProvider.System);
     }
 
     public IDatasetCatalog Datasets { get; }

@@ -13,10 +13,10 @@ public interface IStore : IAsyncDisposable
 
     IMetadataStore Metadata { get; }
 
-    /// <summary>The model registry (named models, versions, aliases). Backends without one say so.</summary>
-    IModelRegistry Models => throw new NotSupportedException($"the store at {Location} has no model registry");
     /// <summary>Named, versioned dataset snapshots; backends without one say so when it is used.</summary>
     IDatasetCatalog Datasets => throw new NotSupportedException($"the store at {Location} has no dataset catalogue");
+    /// <summary>The model registry (named models, versions, aliases). Backends without one say so.</summary>
+    IModelRegistry Models => throw new NotSupportedException($"the store at {Location} has no model registry");
 
     /// <summary>
     /// Takes a cross-process lock named <paramref name="name"/>, waiting for it; dispose to release.

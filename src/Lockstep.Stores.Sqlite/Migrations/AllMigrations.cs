@@ -8,6 +8,7 @@ public static class AllMigrations
         .. CoreMigrations.All,
         DatasetMigrations.Datasets,
         ModelRegistryMigration.Registry,
+        PredictionLogMigration.PredictionLog,
     ];
 
     /// <summary>

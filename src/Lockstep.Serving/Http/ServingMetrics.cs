@@ -1,0 +1,40 @@
+using Prometheus;
+
+namespace Lockstep.Serving.Http;
+
+/// <summary>The server's Prometheus metrics, in a registry of its own (several servers can share a process in tests).</summary>
+public sealed class ServingMetrics
+{
+    public ServingMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var f = Metrics.WithCustomRegistry(Registry);
+        Requests = f.CreateCounter("lockstep_requests_total", "HTTP predict requests by status code.", "code");
+        Rows = f.CreateCounter("lockstep_predicted_rows_total", "Rows scored.");
+        Latency = f.CreateHistogram("lockstep_request_duration_seconds", "Predict request latency including the durable log write.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 2, 16) });
+        Errors = f.CreateCounter("lockstep_errors_total", "Failed predict requests by kind.", "kind");
+        ValidationFailures = f.CreateCounter("lockstep_validation_failures_total", "Field findings from request validation.");
+        LogBacklog = f.CreateGauge("lockstep_prediction_log_backlog", "Predictions queued for the durable log and not yet committed.");
+        ModelVersion = f.CreateGauge("lockstep_model_version", "Version of the model being served.");
+        Swaps = f.CreateCounter("lockstep_model_swaps_total", "Alias moves: swapped in, or refused because the bundle did not verify.", "outcome");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Counter Requests { get; }
+
+    public Counter Rows { get; }
+
+    public Histogram Latency { get; }
+
+    public Counter Errors { get; }
+
+    public Counter ValidationFailures { get; }
+
+    public Gauge LogBacklog { get; }
+
+    public Gauge ModelVersion { get; }
+
+    public Counter Swaps { get; }
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Lockstep.Errors;
+using Microsoft.Data.Sqlite;
+
+namespace Lockstep.Serving.Logging;
+
+/// <summary>
+/// The durable prediction log, written by group commit: callers enqueue records and await; one
+/// writer thread takes everything queued, inserts it in a single transaction on its own
+/// connection with <c>synchronous = FULL</c> (so the WAL is fsynced at commit) and only then
+/// completes the waiters. An awaited <see cref="AppendAsync(PredictionRecord)"/> therefore means
+/// the prediction survives a SIGKILL or power loss; many concurrent requests share one fsync.
+/// </summary>
+public sealed class PredictionLog : IAsyncDisposable
+{
+    /// <summary>Most records committed in one transaction; bounds the latency of the first waiter.</summary>
+    public const int MaxBatch = 4096;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _connection;
+    private readonly Thread _writer;
+    private long _backlog;
+    private long _committed;
+
+    private PredictionLog(SqliteConnection connection)
+    {
+        _connection = connection;
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "lockstep prediction log" };
+        _writer.Start();
+    }
+
+    /// <summary>Records queued but not yet committed.</summary>
+    public long Backlog => Interlocked.Read(ref _backlog);
+
+    /// <summary>Records committed since this log was opened.</summary>
+    public long Committed => Interlocked.Read(ref _committed);
+
+    /// <summary>Opens the log in the store database at <paramref name="databasePath"/> (migrations already applied).</summary>
+    public static PredictionLog Open(string databasePath)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = Stores.Sqlite.SqliteDatabase.BusyTimeoutSeconds,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {Stores.Sqlite.SqliteDatabase.BusyTimeoutSeconds * 1000};";
+            pragma.ExecuteNonQuery();
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new StoreException($"cannot open the prediction log in {databasePath}: {e.Message}", e);
+        }
+        return new PredictionLog(connection);
+    }
+
+    /// <summary>Completes once <paramref name="record"/> is committed to disk.</summary>
+    public Task AppendAsync(PredictionRecord record) => AppendAsync([record]);
+
+    /// <summary>Completes once every record is committed to disk (all in the same transaction).</summary>
+    public Task AppendAsync(IReadOnlyList<PredictionRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var pending = new Pending(records);
+        Interlocked.Add(ref _backlog, records.Count);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Add(ref _backlog, -records.Count);
+            return Task.FromException(new StoreException("the prediction log is closed; no more predictions can be recorded"));
+        }
+        return pending.Done.Task;
+    }
+
+    private void WriteLoop()
+    {
+        var batch = new List<Pending>(256);
+        using var insert = _connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO predictions(request_id, row_index, at, model, version, bundle_hash, input_json, output_json, findings_json, latency_us, source)
+            VALUES ($r, $i, $at, $m, $v, $h, $in, $out, $f, $l, $s)
+            """;
+        var p = new[] { "$r", "$i", "$at", "$m", "$v", "$h", "$in", "$out", "$f", "$l", "$s" }
+            .Select(n => insert.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
+        var reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            batch.Clear();
+            var rows = 0;
+            while (rows < MaxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                rows += next.Records.Count;
+            }
+            try
+            {
+                using (var tx = _connection.BeginTransaction())
+                {
+                    insert.Transaction = tx;
+                    foreach (var pending in batch)
+                    {
+                        foreach (var r in pending.Records)
+                        {
+                            p[0].Value = r.RequestId;
+                            p[1].Value = r.RowIndex;
+                            p[2].Value = r.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+                            p[3].Value = r.Model;
+                            p[4].Value = r.Version;
+                            p[5].Value = r.BundleHash;
+                            p[6].Value = r.InputJson;
+                            p[7].Value = r.OutputJson;
+                            p[8].Value = (object?)r.FindingsJson ?? DBNull.Value;
+                            p[9].Value = r.LatencyMicros;
+                            p[10].Value = r.Source;
+                            insert.ExecuteNonQuery();
+                        }
+                    }
+                    tx.Commit();
+                }
+                Interlocked.Add(ref _backlog, -rows);
+                Interlocked.Add(ref _committed, rows);
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetResult();
+                }
+            }
+            catch (Exception e) when (e is SqliteException or InvalidOperationException)
+            {
+                Interlocked.Add(ref _backlog, -rows);
+                var failure = new StoreException($"the prediction log could not be written: {e.Message}", e);
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(failure);
+                }
+            }
+        }
+    }
+
+    /// <summary>Stops accepting records, commits what is queued and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.Run(_writer.Join).ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class Pending(IReadOnlyList<PredictionRecord> records)
+    {
+        public IReadOnlyList<PredictionRecord> Records { get; } = records;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Lockstep.Stores.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Lockstep.Serving.Logging;
+
+/// <summary>Reads the prediction log, oldest first, streaming (memory does not grow with the log).</summary>
+public sealed class PredictionLogReader(SqliteDatabase database)
+{
+    public async IAsyncEnumerable<PredictionRecord> ReadAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        var where = new List<string>();
+        if (query.Model is not null)
+        {
+            where.Add("model = $m");
+            cmd.Parameters.AddWithValue("$m", query.Model);
+        }
+        if (query.Version is not null)
+        {
+            where.Add("version = $v");
+            cmd.Parameters.AddWithValue("$v", query.Version.Value);
+        }
+        if (query.From is not null)
+        {
+            where.Add("at >= $from");
+            cmd.Parameters.AddWithValue("$from", Format(query.From.Value));
+        }
+        if (query.To is not null)
+        {
+            where.Add("at < $to");
+            cmd.Parameters.AddWithValue("$to", Format(query.To.Value));
+        }
+        cmd.CommandText = "SELECT request_id, row_index, at, model, version, bundle_hash, input_json, output_json, findings_json, latency_us, source FROM predictions"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY seq"
+            + (query.Limit is { } limit ? " LIMIT " + limit.ToString(CultureInfo.InvariantCulture) : "");
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new PredictionRecord(
+                reader.GetString(0),
+                reader.GetInt32(1),
+                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+                reader.GetString(3),
+                reader.GetInt32(4),
+                reader.GetString(5),
+                reader.GetString(6),
+                reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.GetInt64(9),
+                reader.GetString(10));
+        }
+    }
+
+    /// <summary>Number of log rows matching <paramref name="query"/> (ignores the limit).</summary>
+    public async Task<long> CountAsync(PredictionQuery query, CancellationToken cancellationToken)
+    {
+        long n = 0;
+        await foreach (var _ in ReadAsync(query with { Limit = null }, cancellationToken).ConfigureAwait(false))
+        {
+            n++;
+        }
+        return n;
+    }
+
+    /// <summary>The log's timestamp form: UTC, microseconds, sortable as text.</summary>
+    public static string Format(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+}

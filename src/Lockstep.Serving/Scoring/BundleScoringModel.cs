@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Lockstep.ML.Bundles;
+
+namespace Lockstep.Serving.Scoring;
+
+/// <summary>A verified model bundle (<see cref="LoadedModel"/>) as the server and batch scorer use it.</summary>
+public sealed class BundleScoringModel : IScoringModel
+{
+    private readonly LoadedModel _model;
+    private readonly SchemaValidator _validator;
+
+    public BundleScoringModel(string name, int version, LoadedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Name = name;
+        Version = version;
+        _model = model;
+        var schema = model.Bundle.Entry(BundleEntries.Schema)?.Deserialize<InputSchema>(Lockstep.ML.MLJson.Options)
+            ?? throw new Lockstep.Errors.LockstepException($"the bundle of {name} version {version} has an empty schema.json; rebuild it");
+        _validator = new SchemaValidator(schema);
+    }
+
+    public string Name { get; }
+
+    public int Version { get; }
+
+    public string BundleHash => _model.BundleHash;
+
+    public LoadedModel Model => _model;
+
+    public IReadOnlyList<InputColumn> Columns => _validator.Columns;
+
+    public void Validate(IReadOnlyDictionary<string, object?> row, int rowIndex, List<FieldFinding> findings) =>
+        _validator.Validate(row, rowIndex, findings);
+
+    public ModelScore Score(IReadOnlyDictionary<string, object?> row)
+    {
+        var p = _model.Predict(row);
+        return new ModelScore(p.Score, p.Probability, p.Label);
+    }
+
+    public void Describe(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteString("task", _model.Task.ToString().ToLowerInvariant());
+        foreach (var (property, entry) in new[]
+        {
+            ("schema", BundleEntries.Schema), ("metrics", BundleEntries.Metrics), ("lineage", BundleEntries.Lineage),
+            ("profile", BundleEntries.Profile), ("environment", BundleEntries.Environment), ("example", BundleEntries.Example),
+        })
+        {
+            writer.WritePropertyName(property);
+            if (_model.Bundle.Entry(entry) is { } node)
+            {
+                node.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+        writer.WriteStartObject("preprocessing");
+        writer.WriteNumber("features", _model.Preprocessing.FeatureNames.Count);
+        writer.WriteString("label", _model.Preprocessing.Label.Column);
+        writer.WriteEndObject();
+        if (_model.EnvironmentOverride is { } overridden)
+        {
+            writer.WritePropertyName("environmentOverride");
+            JsonSerializer.Serialize(writer, overridden, Lockstep.ML.MLJson.Options);
+        }
+    }
+}

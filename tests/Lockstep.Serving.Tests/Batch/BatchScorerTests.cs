@@ -1,0 +1,71 @@
+using Lockstep.ML.Bundles;
+using Lockstep.Serving.Batch;
+using Lockstep.Serving.Logging;
+using Lockstep.Serving.Scoring;
+using Lockstep.Serving.Tests.Support;
+using Lockstep.Stores.Sqlite;
+using Shouldly;
+using Xunit;
+
+namespace Lockstep.Serving.Tests.Batch;
+
+public sealed class BatchScorerTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lockstep-batch-" + Guid.NewGuid().ToString("N"));
+    private EmbeddedStore _store = null!;
+    private PredictionLog _log = null!;
+    private IScoringModel _model = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = await EmbeddedStore.OpenAsync(_root, true, CancellationToken.None);
+        _log = PredictionLog.Open(_store.Database.Path);
+        var bundle = Path.Combine(_root, "adult.lsb");
+        await File.WriteAllBytesAsync(bundle, TestBundles.V1);
+        var source = new BundleFileSource(bundle, "adult", BundleLoadOptions.Strict);
+        _model = await source.LoadAsync(await source.ResolveAsync(default), default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _log.DisposeAsync();
+        await _store.DisposeAsync();
+        Directory.Delete(_root, true);
+    }
+
+    [Fact]
+    public async Task Adult_test_is_scored_row_for_row_and_every_scored_row_is_logged()
+    {
+        var output = Path.Combine(_root, "scores.csv");
+        var options = new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"] };
+
+        var result = await new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(TestBundles.DataPath("adult", "adult.test"), output, options, default);
+
+        result.Rows.ShouldBe(16281);
+        (result.Scored + result.Invalid).ShouldBe(result.Rows);
+        result.Scored.ShouldBeGreaterThan(16000);
+        var lines = await File.ReadAllLinesAsync(output);
+        lines.Length.ShouldBe(16282);
+        lines[0].ShouldBe("row,score,probability,label,findings");
+        lines[1].Split(',')[3].ShouldBeOneOf(">50K", "<=50K");
+        var logged = await new PredictionLogReader(_store.Database).CountAsync(new PredictionQuery(Model: "adult"), default);
+        logged.ShouldBe(result.Scored);
+    }
+
+    [Fact]
+    public async Task Rows_that_fail_validation_are_written_with_their_findings_and_not_scored()
+    {
+        var input = Path.Combine(_root, "in.csv");
+        await File.WriteAllTextAsync(input, "age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country\n"
+            + "39,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States\n"
+            + "abc,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States\n");
+        var output = Path.Combine(_root, "out.csv");
+
+        var result = await new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions(), default);
+
+        (result.Rows, result.Scored, result.Invalid).ShouldBe((2, 1, 1));
+        var lines = await File.ReadAllLinesAsync(output);
+        lines[2].ShouldStartWith("1,,,,");
+        lines[2].ShouldContain("age");
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Lockstep.Errors;
+using Lockstep.Serving.Logging;
+using Lockstep.Stores.Sqlite;
+using Parquet;
+using Shouldly;
+using Xunit;
+
+namespace Lockstep.Serving.Tests.Logging;
+
+public sealed class PredictionLogTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lockstep-log-" + Guid.NewGuid().ToString("N"));
+    private EmbeddedStore _store = null!;
+
+    public async Task InitializeAsync() => _store = await EmbeddedStore.OpenAsync(_root, true, CancellationToken.None);
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        Directory.Delete(_root, true);
+    }
+
+    private static PredictionRecord Record(int i, string model = "adult", int version = 1, DateTimeOffset? at = null) =>
+        new("req-" + i.ToString(CultureInfo.InvariantCulture), 0, at ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(i),
+            model, version, "abc", "{\"age\":" + i.ToString(CultureInfo.InvariantCulture) + "}", "{\"score\":0.5}", i % 2 == 0 ? null : "[{\"field\":\"age\"}]", 100 + i, "http");
+
+    [Fact]
+    public async Task Concurrent_appends_are_all_committed_and_readable_after_the_log_is_reopened()
+    {
+        await using (var log = PredictionLog.Open(_store.Database.Path))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => Task.Run(() => log.AppendAsync(Record(i)))));
+            log.Committed.ShouldBe(2000);
+            log.Backlog.ShouldBe(0);
+        }
+        await using var reopened = await EmbeddedStore.OpenAsync(_root, false, CancellationToken.None);
+        var ids = new HashSet<string>();
+        await foreach (var r in new PredictionLogReader(reopened.Database).ReadAsync(new PredictionQuery(), CancellationToken.None))
+        {
+            ids.Add(r.RequestId);
+        }
+        ids.Count.ShouldBe(2000);
+    }
+
+    [Fact]
+    public async Task The_reader_filters_by_model_version_and_time()
+    {
+        await using (var log = PredictionLog.Open(_store.Database.Path))
+        {
+            await log.AppendAsync([Record(1), Record(2, version: 2), Record(3, model: "titanic"), Record(4, version: 2)]);
+        }
+        var reader = new PredictionLogReader(_store.Database);
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        (await reader.CountAsync(new PredictionQuery(Model: "adult"), default)).ShouldBe(3);
+        (await reader.CountAsync(new PredictionQuery(Model: "adult", Version: 2), default)).ShouldBe(2);
+        (await reader.CountAsync(new PredictionQuery(From: start.AddSeconds(2), To: start.AddSeconds(4)), default)).ShouldBe(2);
+        var first = await reader.ReadAsync(new PredictionQuery(Limit: 1), default).FirstAsync();
+        first.ShouldBe(Record(1));
+    }
+
+    [Fact]
+    public async Task Export_writes_csv_with_quoted_json_and_parquet_that_reads_back()
+    {
+        await using (var log = PredictionLog.Open(_store.Database.Path))
+        {
+            await log.AppendAsync(Enumerable.Range(0, 10).Select(i => Record(i)).ToList());
+        }
+        var reader = new PredictionLogReader(_store.Database);
+        var csv = Path.Combine(_root, "out.csv");
+        var parquet = Path.Combine(_root, "out.parquet");
+        await using (var stream = File.Create(csv))
+        {
+            (await PredictionExporter.WriteCsvAsync(reader.ReadAsync(new PredictionQuery(), default), stream, default)).ShouldBe(10);
+        }
+        await using (var stream = File.Create(parquet))
+        {
+            (await PredictionExporter.WriteParquetAsync(reader.ReadAsync(new PredictionQuery(), default), stream, default)).ShouldBe(10);
+        }
+
+        var lines = await File.ReadAllLinesAsync(csv);
+        lines.Length.ShouldBe(11);
+        lines[0].ShouldStartWith("request_id,row_index,at,model,version");
+        lines[2].ShouldContain("\"{\"\"age\"\":1}\"");
+        await using var file = File.OpenRead(parquet);
+        await using var parquetReader = await ParquetReader.CreateAsync(file);
+        parquetReader.Schema.GetDataFields().Select(f => f.Name).ShouldContain("input_json");
+        using var group = parquetReader.OpenRowGroupReader(0);
+        group.RowCount.ShouldBe(10);
+    }
+
+    [Fact]
+    public async Task Appending_after_the_log_is_closed_fails_with_a_clear_message()
+    {
+        var log = PredictionLog.Open(_store.Database.Path);
+        await log.DisposeAsync();
+
+        var error = await Should.ThrowAsync<StoreException>(() => log.AppendAsync(Record(1)));
+
+        error.Message.ShouldContain("closed");
+    }
+}
