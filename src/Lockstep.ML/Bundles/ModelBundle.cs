@@ -14,7 +14,8 @@ namespace Lockstep.ML.Bundles;
 public sealed class ModelBundle
 {
     public const string FormatName = "lockstep-model-bundle";
-    public const int FormatVersion = 1;
+    /// <summary>2: the hash manifest names its algorithm (blake3) instead of sha256 (version 1).</summary>
+    public const int FormatVersion = 2;
 
     private readonly Dictionary<string, byte[]> _entries;
 
