@@ -59,7 +59,7 @@ public sealed class BundleCommandTests
         (await ws.RunAsync("run")).ExitCode.ShouldBe(0);
         var json = (await ws.RunAsync("bundle", "inspect", "titanic", "--json")).Json;
         var copy = Path.Combine(ws.Root, "copy.zip");
-        File.Copy(ws.ObjectPath((string)json["sha256"]!), copy);
+        File.Copy(ws.ObjectPath((string)json[Lockstep.Hashing.ContentHasher.Algorithm]!), copy);
         var bytes = await File.ReadAllBytesAsync(copy);
         bytes[bytes.Length / 2] ^= 0x20;
         await File.WriteAllBytesAsync(copy, bytes);
