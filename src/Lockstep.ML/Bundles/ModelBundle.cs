@@ -73,8 +73,8 @@ public sealed class ModelBundle
     /// <summary>The same bundle with its metrics replaced (the evaluate step fills them in).</summary>
     public ModelBundle WithMetrics(JsonObject metrics) => With(BundleEntries.Metrics, MLJson.ToBytes(SortedCopy(metrics)));
 
-    /// <summary>The same bundle with one entry's content replaced (the hash manifest follows when written).</summary>
-    internal ModelBundle With(string entry, byte[] content) =>
+    /// <summary>The same bundle with one entry's content replaced (the hash manifest follows when written); for tests and tools.</summary>
+    public ModelBundle With(string entry, byte[] content) =>
         new(new Dictionary<string, byte[]>(_entries, StringComparer.Ordinal) { [entry] = content });
 
     public byte[] ToBytes()
