@@ -48,7 +48,12 @@ public static class LockstepCli
         VerifyCommand.Create(),
         GcCommand.Create(),
         StepsCommand.Create(),
-        ModelsCommand.Create(), ServeCommand.Create(), PredictCommand.Create(), PredictionsCommand.Create(),
+        DataCommand.Create(),
+        BundleCommand.Create(),
+        ModelsCommand.Create(),
+        ServeCommand.Create(),
+        PredictCommand.Create(),
+        PredictionsCommand.Create(),
     ];
 
     /// <summary>

@@ -19,8 +19,11 @@ public sealed class EmbeddedStore : IStore
         FileObjects = objects;
         Metadata = metadata;
         SqliteMetadata = metadata;
+        Datasets = new SqliteDatasetCatalog(metadata.Database);
         Models = new SqliteModelRegistry(metadata.Database, TimeProvider.System);
     }
+
+    public IDatasetCatalog Datasets { get; }
 
     public string Location { get; }
 

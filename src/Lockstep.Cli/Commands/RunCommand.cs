@@ -42,7 +42,7 @@ internal static class RunCommand
             var forced = session.Parse.GetValue(force) ?? [];
             foreach (var id in forced.Where(f => plan.Steps.All(s => s.Id != f)))
             {
-                throw new Errors.LockstepException($"--force {id}: the pipeline has no step '{id}'.{Suggest.DidYouMean(id, plan.Steps.Select(s => s.Id))}");
+                throw new Errors.PipelineException(null, $"--force {id}: the pipeline has no step '{id}'.{Suggest.DidYouMean(id, plan.Steps.Select(s => s.Id))}");
             }
             var store = await session.OpenStoreAsync(ct, create: true).ConfigureAwait(false);
             var options = new RunOptions

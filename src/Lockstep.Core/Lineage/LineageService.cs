@@ -18,10 +18,8 @@ public sealed class LineageService
     /// <summary>Resolves a full hash or a unique prefix of a recorded artifact.</summary>
     public async Task<ContentHash> ResolveAsync(string hashOrPrefix, CancellationToken cancellationToken)
     {
-        if (ContentHash.TryParse(hashOrPrefix, out var full))
-        {
-            return full;
-        }
+        // A full hash goes through the same lookup as a prefix: a hash no run recorded is an
+        // error, not an empty lineage.
         if (!ContentHash.IsHexPrefix(hashOrPrefix))
         {
             throw new LockstepException($"'{hashOrPrefix}' is neither a run id nor an artifact hash (or a prefix of 4+ hex digits)");

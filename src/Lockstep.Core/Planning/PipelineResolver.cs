@@ -16,11 +16,14 @@ public static partial class PipelineResolver
     {
         var problems = new List<PipelineProblem>();
         var shared = pipeline.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        // Duplicate ids are the planner's to report; here the first declaration of an id wins.
+        // Duplicate ids are the planner's to report; --set reaches the first declaration of an id,
+        // but each declaration keeps its own parameters (sharing the first one's table made every
+        // problem in it appear once per duplicate).
+        var declared = pipeline.Steps.Select(s => s.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)).ToList();
         var steps = new Dictionary<string, Dictionary<string, ParameterValue>>(StringComparer.Ordinal);
-        foreach (var step in pipeline.Steps)
+        for (var i = 0; i < pipeline.Steps.Count; i++)
         {
-            steps.TryAdd(step.Id, step.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+            steps.TryAdd(pipeline.Steps[i].Id, declared[i]);
         }
         var seed = pipeline.Seed;
         var seedLocation = pipeline.SeedLocation;
@@ -29,7 +32,7 @@ public static partial class PipelineResolver
         {
             var eq = item.IndexOf('=', StringComparison.Ordinal);
             var dot = item.IndexOf('.', StringComparison.Ordinal);
-            var cli = new SourceLocation("--set " + item, 1, 1);
+            var cli = new SourceLocation("--set " + item, 0, 0);
             if (eq <= 0)
             {
                 problems.Add(new PipelineProblem(null, $"--set '{item}': write it as STEP.PARAM=VALUE (e.g. train.learning_rate=0.05), params.NAME=VALUE or seed=N"));
@@ -72,10 +75,10 @@ public static partial class PipelineResolver
         }
 
         var resolvedSteps = new List<StepDeclaration>();
-        foreach (var step in pipeline.Steps)
+        foreach (var (step, parameters) in pipeline.Steps.Zip(declared))
         {
             var resolved = new Dictionary<string, ParameterValue>(StringComparer.Ordinal);
-            foreach (var (name, value) in steps[step.Id])
+            foreach (var (name, value) in parameters)
             {
                 resolved[name] = new ParameterValue(Substitute(value.Value, shared, value.Location, problems), value.Location);
             }

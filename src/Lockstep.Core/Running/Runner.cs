@@ -438,7 +438,9 @@ public sealed class Runner
             var stored = await _store.Objects.PutFileAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
             if (stored.Hash != input.Hash)
             {
-                throw new StepInputException($"input '{input.Name}' ({file.Text}) changed while the run was in progress; run again");
+                // The file no longer has the recorded bytes (edited since the recorded run, or
+                // during this one), so it cannot repair the damaged object: say both.
+                throw new StepInputException($"input '{input.Name}' ({file.Text}): the stored copy {input.Hash.Short} is corrupt, and {file.Text} no longer has the same bytes, so it cannot be repaired from it; restore {file.Text} to the recorded content (or, if it changed while this run was in progress, run again). 'lockstep verify' lists damaged objects.");
             }
             return await _store.Objects.GetVerifiedPathAsync(input.Hash, cancellationToken).ConfigureAwait(false);
         }

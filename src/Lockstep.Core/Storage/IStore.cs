@@ -13,6 +13,8 @@ public interface IStore : IAsyncDisposable
 
     IMetadataStore Metadata { get; }
 
+    /// <summary>Named, versioned dataset snapshots; backends without one say so when it is used.</summary>
+    IDatasetCatalog Datasets => throw new NotSupportedException($"the store at {Location} has no dataset catalogue");
     /// <summary>The model registry (named models, versions, aliases). Backends without one say so.</summary>
     IModelRegistry Models => throw new NotSupportedException($"the store at {Location} has no model registry");
 

@@ -61,6 +61,13 @@ public sealed class ColumnBuilder
         _boolean[Count++] = value;
     }
 
+    /// <summary>Drops values after the first <paramref name="count"/> (undoes a half-added row).</summary>
+    public void Truncate(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count);
+        Count = count;
+    }
+
     /// <summary>Appends rows of a column of the same type.</summary>
     public void AddRange(Column source, int start, int count)
     {

@@ -26,17 +26,18 @@ public sealed record EnvironmentLock
     /// <summary>The environment of this process.</summary>
     public static EnvironmentLock Current()
     {
-        // Make sure the trainers' assemblies are loaded so their versions can be read.
-        _ = typeof(Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer).Assembly;
-        _ = typeof(Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer).Assembly;
-        _ = typeof(Microsoft.ML.Trainers.SdcaLogisticRegressionBinaryTrainer).Assembly;
+        // Every component is loaded by name (not read from whatever happens to be loaded yet), so
+        // the lock is the same in a process that trained and in one that only inspects.
         var components = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        foreach (var name in ComponentAssemblies)
         {
-            var name = assembly.GetName().Name;
-            if (name is not null && ComponentAssemblies.Contains(name))
+            try
             {
-                components[name] = Version(assembly);
+                components[name] = Version(Assembly.Load(new AssemblyName(name)));
+            }
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+            {
+                components[name] = "(none)";
             }
         }
         var packages = new SortedDictionary<string, string>(StringComparer.Ordinal);

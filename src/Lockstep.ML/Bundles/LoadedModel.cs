@@ -44,6 +44,9 @@ public sealed class LoadedModel
         }
     }
 
+    /// <summary>Loads a bundle already in memory (training-time scoring: tuning, tests); no environment check.</summary>
+    public static LoadedModel FromBundle(ModelBundle bundle) => new(bundle, "", null, 1);
+
     public ModelBundle Bundle { get; }
 
     /// <summary>SHA-256 of the bundle file's bytes.</summary>

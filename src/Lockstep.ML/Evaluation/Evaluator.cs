@@ -14,7 +14,7 @@ public static class Evaluator
 {
     public const int ImportanceRows = 2000;
 
-    public static EvaluationResult Evaluate(LoadedModel model, Frame test, int seed)
+    public static EvaluationResult Evaluate(LoadedModel model, Frame test, int seed, bool importance = true)
     {
         var transformer = model.Transformer;
         var allFeatures = transformer.Transform(test);
@@ -33,7 +33,10 @@ public static class Evaluator
         result.Classes = label.PositiveClass is { } positive
             ? [label.Classes!.First(c => c != positive), positive]
             : label.Classes ?? [];
-        Importance(model, features, labels, result, seed);
+        if (importance)
+        {
+            Importance(model, features, labels, result, seed);
+        }
         return result;
     }
 

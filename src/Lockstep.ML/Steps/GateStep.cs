@@ -145,7 +145,7 @@ public sealed class GateStep : IStepType
     {
         op = ">=";
         threshold = 0;
-        if (node is JsonValue number && number.TryGetValue<double>(out threshold))
+        if (JsonNumbers.TryGet(node, out threshold) && (node as JsonValue)?.TryGetValue<string>(out _) != true)
         {
             return true;
         }

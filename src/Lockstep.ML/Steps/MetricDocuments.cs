@@ -25,7 +25,7 @@ internal static class MetricDocuments
     {
         foreach (var (name, value) in source ?? [])
         {
-            if (value is JsonValue v && v.TryGetValue<double>(out var d))
+            if (JsonNumbers.TryGet(value, out var d))
             {
                 into[Snake(name)] = d;
             }

@@ -23,8 +23,8 @@ public sealed class ProfileStep : IStepType
         Outputs = [new OutputSpec("profile", "the performance profile (JSON)")],
         Parameters =
         [
-            ParameterSpec.Opt("predictions", ParameterKind.Integer, 5000, "single-row predictions to time"),
-            ParameterSpec.Opt("rows", ParameterKind.Integer, 1000, "sample rows to use"),
+            ParameterSpec.Opt("predictions", ParameterKind.Integer, 5000L, "single-row predictions to time"),
+            ParameterSpec.Opt("rows", ParameterKind.Integer, 1000L, "sample rows to use"),
             StepData.CsvParameter,
         ],
     };

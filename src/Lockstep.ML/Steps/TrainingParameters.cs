@@ -25,12 +25,12 @@ internal static class TrainingParameters
         ParameterSpec.Opt("scale", ParameterKind.String, "none", "none, minmax or standard") with { Choices = ["none", "minmax", "standard"] },
         ParameterSpec.Opt("encoding", ParameterKind.String, "onehot", "categorical encoding: onehot or key") with { Choices = ["onehot", "key"] },
         ParameterSpec.Opt("categorical_impute", ParameterKind.String, "bucket", "bucket (a missing bucket), most_frequent or constant") with { Choices = ["bucket", "most_frequent", "constant"] },
-        ParameterSpec.Opt("min_category_count", ParameterKind.Integer, 1, "categories seen fewer times fold into the unknown bucket"),
-        ParameterSpec.Opt("max_categories", ParameterKind.Integer, 1000, "keep at most this many categories per column (most frequent)"),
-        ParameterSpec.Opt("word_ngrams", ParameterKind.Integer, 2, "text: word n-grams up to this length"),
-        ParameterSpec.Opt("char_ngrams", ParameterKind.Integer, 0, "text: character n-grams of this length (0: none)"),
-        ParameterSpec.Opt("max_vocabulary", ParameterKind.Integer, 5000, "text: keep the most frequent n-grams"),
-        ParameterSpec.Opt("min_df", ParameterKind.Integer, 2, "text: drop n-grams in fewer documents"),
+        ParameterSpec.Opt("min_category_count", ParameterKind.Integer, 1L, "categories seen fewer times fold into the unknown bucket"),
+        ParameterSpec.Opt("max_categories", ParameterKind.Integer, 1000L, "keep at most this many categories per column (most frequent)"),
+        ParameterSpec.Opt("word_ngrams", ParameterKind.Integer, 2L, "text: word n-grams up to this length"),
+        ParameterSpec.Opt("char_ngrams", ParameterKind.Integer, 0L, "text: character n-grams of this length (0: none)"),
+        ParameterSpec.Opt("max_vocabulary", ParameterKind.Integer, 5000L, "text: keep the most frequent n-grams"),
+        ParameterSpec.Opt("min_df", ParameterKind.Integer, 2L, "text: drop n-grams in fewer documents"),
         ParameterSpec.Opt("columns", ParameterKind.Map, null, "per-column overrides: COLUMN: {kind, impute, value, category, indicator, scale, encoding}"),
         ParameterSpec.Opt("seed", ParameterKind.Integer, null, "override the step's derived seed"),
         StepData.CsvParameter,
@@ -66,7 +66,7 @@ internal static class TrainingParameters
         {
             foreach (var (name, node) in source ?? [])
             {
-                values[name] = node is JsonValue v && v.TryGetValue<double>(out var d) ? d
+                values[name] = JsonNumbers.TryGet(node, out var d) ? d
                     : throw new StepInputException($"{p.LocationOf("hyperparameters")}: hyperparameter '{name}' must be a number, not {node?.ToJsonString() ?? "null"}");
             }
         }
@@ -90,7 +90,7 @@ internal static class TrainingParameters
                 }
             }
             result[column] = new ColumnOverride(
-                (string?)o["kind"], (string?)o["impute"], (double?)o["value"], o["category"]?.ToString(), (bool?)o["indicator"], (string?)o["scale"], (string?)o["encoding"]);
+                o["kind"]?.ToString(), o["impute"]?.ToString(), JsonNumbers.Get(o["value"]), o["category"]?.ToString(), JsonNumbers.GetBool(o["indicator"]), o["scale"]?.ToString(), o["encoding"]?.ToString());
         }
         return result;
     }

@@ -6,6 +6,7 @@ public static class AllMigrations
     public static IReadOnlyList<Migration> List { get; } =
     [
         .. CoreMigrations.All,
+        DatasetMigrations.Datasets,
         ModelRegistryMigration.Registry,
         PredictionLogMigration.PredictionLog,
     ];
@@ -17,6 +18,7 @@ public static class AllMigrations
     public static IReadOnlyList<string> ReferenceQueries { get; } =
     [
         "SELECT hash FROM step_artifacts",
+        "SELECT snapshot FROM datasets UNION SELECT statistics FROM datasets",
         "SELECT bundle_hash FROM model_versions",
     ];
 }

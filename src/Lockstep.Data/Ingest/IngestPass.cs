@@ -1,0 +1,168 @@
+using System.Text;
+using Lockstep.Data.Snapshots;
+using Lockstep.Data.Statistics;
+using Lockstep.Data.Tables;
+
+namespace Lockstep.Data.Ingest;
+
+/// <summary>
+/// One pass over the source with fixed column types: converts fields, batches rows into the
+/// snapshot writer and the statistics, and either finishes or stops at the first value of an
+/// inferred column that needs a wider type.
+/// </summary>
+internal sealed class IngestPass(string[] names, InferredType[] types, bool[] declared, IngestOptions options, string? rejectsPath)
+{
+    private readonly MissingMarkers _missing = new(options.Missing);
+    private readonly ColumnBuilder[] _builders = names.Select((n, i) => new ColumnBuilder(n, types[i].ToColumnType(), Math.Min(options.BatchRows, 4096))).ToArray();
+    private readonly StringPool[] _pools = names.Select(_ => new StringPool()).ToArray();
+
+    internal sealed record Widening(int Column, InferredType Type, long Line, string Text);
+
+    internal sealed record Outcome(long Rows, long Rejected, DatasetStatistics? Statistics, Widening? Widened);
+
+    public async Task<Outcome> RunAsync(Func<CancellationToken, ValueTask<IRecordSource>> open, string snapshotPath, CancellationToken cancellationToken)
+    {
+        var layout = names.Select((n, i) => new ColumnInfo(n, types[i].ToColumnType())).ToArray();
+        var stats = new StatisticsCollector(layout);
+        long rows = 0;
+        await using var src = await open(cancellationToken).ConfigureAwait(false);
+        await using var rejects = new RejectsWriter(rejectsPath);
+        await using (var writer = await SnapshotWriter.CreateAsync(snapshotPath, layout, Metadata(), cancellationToken).ConfigureAwait(false))
+        {
+            var inBatch = 0;
+            while (await src.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var problem = Convert(src, inBatch, out var widened);
+                if (widened is not null)
+                {
+                    return new Outcome(rows, rejects.Count, null, widened);
+                }
+                if (problem is not null)
+                {
+                    if (options.OnBadRows == BadRowPolicy.Error)
+                    {
+                        throw new DataException(problem + " (or set 'on_bad_rows: skip' to skip such rows into the rejects artifact)");
+                    }
+                    rejects.Add(src.Line, src.Offset, problem, src.Raw);
+                    continue;
+                }
+                rows++;
+                if (++inBatch == options.BatchRows)
+                {
+                    await FlushAsync(writer, stats, cancellationToken).ConfigureAwait(false);
+                    inBatch = 0;
+                }
+            }
+            if (inBatch > 0)
+            {
+                await FlushAsync(writer, stats, cancellationToken).ConfigureAwait(false);
+            }
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (rows == 0)
+        {
+            throw new DataException(rejects.Count > 0
+                ? $"every row of {src.Description} was rejected ({rejects.Count}); see the rejects artifact for the reasons"
+                : $"{src.Description} has no data rows; nothing to ingest");
+        }
+        if (stats.NeedsSecondPass)
+        {
+            await using var again = await SnapshotReader.OpenAsync(snapshotPath, cancellationToken).ConfigureAwait(false);
+            await stats.SecondPassAsync(again.ReadBatchesAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        return new Outcome(rows, rejects.Count, stats.Build(), null);
+    }
+
+    private Dictionary<string, string> Metadata() => new(StringComparer.Ordinal)
+    {
+        ["lockstep.order"] = options.Key.Count > 0 ? "key:" + string.Join(",", options.Key) : "source",
+    };
+
+    private async Task FlushAsync(SnapshotWriter writer, StatisticsCollector stats, CancellationToken cancellationToken)
+    {
+        var batch = new Table(_builders.Select(b => b.Build()).ToArray());
+        stats.Add(batch);
+        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends the record's values; returns a problem (row not added) or sets <paramref name="widened"/>.</summary>
+    private string? Convert(IRecordSource src, int inBatch, out Widening? widened)
+    {
+        widened = null;
+        if (src.FieldCount != names.Length)
+        {
+            return $"{src.Description} line {src.Line}: {src.FieldCount} fields, expected {names.Length} ({(src.FieldCount < names.Length ? "a truncated row?" : "an unquoted delimiter inside a value?")})";
+        }
+        var bad = Utf8Check.FirstInvalid(src.Raw);
+        if (bad >= 0)
+        {
+            return $"{src.Description} line {src.Line}, byte offset {src.Offset + bad}: not valid UTF-8; convert the file to UTF-8 (e.g. 'iconv -f latin1 -t utf-8')";
+        }
+        for (var c = 0; c < names.Length; c++)
+        {
+            var b = _builders[c];
+            var field = options.Trim ? src.Field(c).Trim(" \t"u8) : src.Field(c);
+            if (src.IsNull(c) || _missing.IsMissing(field))
+            {
+                b.AddNull();
+                continue;
+            }
+            var ok = true;
+            switch (b.Type)
+            {
+                case ColumnType.Int64:
+                    ok = FieldParsers.TryInt64(field, out var l);
+                    if (ok)
+                    {
+                        b.Add(l);
+                    }
+                    break;
+                case ColumnType.Double:
+                    ok = FieldParsers.TryDouble(field, out var d);
+                    if (ok)
+                    {
+                        b.Add(d);
+                    }
+                    break;
+                case ColumnType.Boolean:
+                    ok = declared[c] ? FieldParsers.TryBoolean(field, out var x) : FieldParsers.TryBooleanStrict(field, out x);
+                    if (ok)
+                    {
+                        b.Add(x);
+                    }
+                    break;
+                default:
+                    if (types[c] == InferredType.Null)
+                    {
+                        // Only missing values so far: this value decides the type.
+                        widened = new Widening(c, InferredTypes.Widen(InferredType.Null, field), src.Line, Shorten(field));
+                        return null;
+                    }
+                    b.Add(_pools[c].Get(field));
+                    break;
+            }
+            if (!ok)
+            {
+                for (var u = 0; u < c; u++)
+                {
+                    _builders[u].Truncate(inBatch);
+                }
+                if (!declared[c])
+                {
+                    widened = new Widening(c, InferredTypes.Widen(types[c], field), src.Line, Shorten(field));
+                    return null;
+                }
+                return $"{src.Description} line {src.Line}, column '{names[c]}': '{Shorten(field)}' is not {Article(b.Type)}; fix the value, add it to 'missing', or declare the column with another type";
+            }
+        }
+        return null;
+    }
+
+    private static string Article(ColumnType type) => type == ColumnType.Int64 ? "an int64" : "a " + type.ToName();
+
+    private static string Shorten(ReadOnlySpan<byte> field)
+    {
+        var text = Encoding.UTF8.GetString(field.Length > 80 ? field[..80] : field);
+        return field.Length > 80 ? text + "…" : text;
+    }
+}

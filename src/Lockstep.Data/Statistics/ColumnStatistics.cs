@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+
+namespace Lockstep.Data.Statistics;
+
+/// <summary>Statistics of one column. Numeric fields are null where they do not apply (e.g. mean of text).</summary>
+public sealed record ColumnStatistics
+{
+    public required string Name { get; init; }
+
+    /// <summary>int64, double, string or boolean.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>Rows, missing or not.</summary>
+    public long Count { get; init; }
+
+    public long Missing { get; init; }
+
+    public double MissingRate { get; init; }
+
+    public long Distinct { get; init; }
+
+    /// <summary>True when <see cref="Distinct"/> is a lower bound (too many values to count exactly in bounded memory).</summary>
+    public bool DistinctAtLeast { get; init; }
+
+    public double? Min { get; init; }
+
+    public double? Max { get; init; }
+
+    public double? Mean { get; init; }
+
+    public double? StdDev { get; init; }
+
+    /// <summary>NaN or infinite values, left out of the numeric statistics.</summary>
+    public long NonFinite { get; init; }
+
+    /// <summary>Quantiles by probability ("0.5" → median), linearly interpolated as pandas does.</summary>
+    public IReadOnlyDictionary<string, double>? Quantiles { get; init; }
+
+    /// <summary>False when quantiles come from a fine histogram (columns with very many distinct values).</summary>
+    public bool? QuantilesExact { get; init; }
+
+    public IReadOnlyList<HistogramBin>? Histogram { get; init; }
+
+    /// <summary>Most frequent values (up to 50) with counts (text and boolean columns), most frequent first.</summary>
+    public IReadOnlyList<ValueCount>? Top { get; init; }
+
+    /// <summary>False when the counts of a very high-cardinality column stopped tracking new values.</summary>
+    public bool? TopExact { get; init; }
+
+    /// <summary>Lengths in characters (UTF-16 code units) of text values.</summary>
+    public TextLengths? Lengths { get; init; }
+}
+
+/// <summary>One histogram bar: values in [Low, High) (the last bin includes High).</summary>
+public sealed record HistogramBin(double Low, double High, long Count);
+
+/// <summary>A value and how many rows hold it.</summary>
+public sealed record ValueCount(string Value, long Count);
+
+/// <summary>Shortest, mean and longest text length.</summary>
+public sealed record TextLengths(long Min, double Mean, long Max);
+
+/// <summary>Source-generated JSON for the statistics artifact (snake_case, stable property order).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(DatasetStatistics))]
+internal sealed partial class StatisticsJson : JsonSerializerContext;
