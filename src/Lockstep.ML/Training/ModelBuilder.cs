@@ -12,7 +12,11 @@ namespace Lockstep.ML.Training;
 /// </summary>
 public static class ModelBuilder
 {
-    public static TrainingResult Build(Frame train, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage)
+    public static TrainingResult Build(Frame train, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage) =>
+        Build(train, null, featurize, trainer, seed, lineage);
+
+    /// <summary>Builds a model; <paramref name="table"/> (the typed source of <paramref name="train"/>, when there is one) gives the bundle's expectations their exact column types.</summary>
+    public static TrainingResult Build(Frame train, Lockstep.Data.Tables.Table? table, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage)
     {
         var manifest = Featurizer.Fit(train, featurize);
         var transformer = new FeatureTransformer(manifest);
@@ -22,7 +26,8 @@ public static class ModelBuilder
         var modelBytes = model.ToBytes();
         var schema = InputSchema.FromFrame(train, manifest);
         var profile = new StaticProfile(modelBytes.LongLength, manifest.FeatureNames.Count, manifest.Features.Count, trainer.Trainer, manifest.Label.Task);
-        var bundle = ModelBundle.Create(modelBytes, manifest, schema, [], profile, EnvironmentLock.Current(), lineage, Example(train, manifest));
+        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest.Label.Column, CancellationToken.None).GetAwaiter().GetResult();
+        var bundle = ModelBundle.Create(modelBytes, manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage, Example(train, manifest));
         return new TrainingResult(manifest, model, bundle, features);
     }
 

@@ -84,13 +84,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 findings.Clear();
                 model.Validate(row, index, findings);
                 string? findingsJson = findings.Count == 0 ? null : ScoreJson.Findings(findings, index);
-                if (findings.Count > 0)
+                var blocked = findings.Exists(f => f.Blocking);
+                if (blocked)
                 {
                     invalid++;
                 }
                 line.Clear();
                 line.Append(index.ToString(CultureInfo.InvariantCulture)).Append(',');
-                if (findings.Count > 0 && !options.FlagInvalid)
+                if (blocked && !options.FlagInvalid)
                 {
                     line.Append(",,,").Append(Quote(findingsJson!));
                     output.WriteLine(line);

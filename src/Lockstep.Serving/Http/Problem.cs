@@ -46,6 +46,10 @@ internal static class Problem
         writer.WriteString("field", e.Field);
         writer.WriteString("kind", e.Kind);
         writer.WriteString("message", e.Message);
+        if (!e.Blocking)
+        {
+            writer.WriteBoolean("scored", true);
+        }
         writer.WriteEndObject();
     }
 

@@ -53,11 +53,17 @@ public sealed class PredictEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rows_with_unseen_categories_are_scored()
+    public async Task Rows_with_unseen_categories_are_scored_and_the_unseen_values_are_reported_with_the_prediction()
     {
         using var response = await _f.PredictAsync(Rows.UnseenCategory);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var findings = body.RootElement.GetProperty("findings").EnumerateArray().ToList();
+        findings.Select(f => f.GetProperty("field").GetString()).ShouldBe(["native-country", "occupation", "workclass"], ignoreOrder: true);
+        findings.ShouldAllBe(f => f.GetProperty("kind").GetString() == "category");
+        var logged = (await ReadLogAsync()).ShouldHaveSingleItem();
+        logged.FindingsJson.ShouldNotBeNull().ShouldContain("Atlantis");
     }
 
     [Fact]

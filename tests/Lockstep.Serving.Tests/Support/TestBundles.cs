@@ -56,7 +56,8 @@ internal static class TestBundles
         var lineage = b.Entry(BundleEntries.Lineage)!.Deserialize<ModelLineage>(MLJson.Options)!;
         var example = b.Entry(BundleEntries.Example)!.AsObject().DeepClone().AsObject();
         var environment = b.Environment with { Runtime = ".NET 8.0.0" };
-        return ModelBundle.Create(b.ModelBytes, b.Preprocessing, schema, b.Metrics, profile, environment, lineage, example).ToBytes();
+        var data = new TrainingDataProfile(b.TrainingStatistics, b.Expectations);
+        return ModelBundle.Create(b.ModelBytes, b.Preprocessing, schema, data, b.Metrics, profile, environment, lineage, example).ToBytes();
     }
 
     public static string DataPath(params string[] parts)
