@@ -65,6 +65,10 @@ LOGGED=$(sqlite3 "$(find "$WORK/ws" -name lockstep.db | head -1)" 'select count(
 for _ in $(seq 1 300); do curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:8711/predict && break; sleep 0.1; done
 wrk -t1 -c8 -d3s --timeout 30s -s "$HERE/post.lua" http://127.0.0.1:8711/predict >/dev/null
 run_wrk peer http://127.0.0.1:8711/predict "$WORK/wrk-peer.txt" "$HERE/post.lua"
+# The peer's own setting (bench-peers/README: wrk -t1 -c8): one Python worker does better with
+# fewer connections; the ratio below uses whichever of the two peer runs is faster.
+wrk -t1 -c8 -d"${DUR}s" --timeout 30s --latency -s "$HERE/post.lua" http://127.0.0.1:8711/predict > "$WORK/wrk-peer-c8.txt"
+echo "## peer (-c8)" >&2; cat "$WORK/wrk-peer-c8.txt" >&2
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
 # 3. Ceiling
@@ -92,11 +96,12 @@ def parse(path):
     errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
     sock = re.search(r"Socket errors: (.*)", t)
     return {"rps": rps, "p50_ms": lat(50), "p99_ms": lat(99), "non2xx": int(errs.group(1)) if errs else 0, "socket_errors": sock.group(1) if sock else None}
-L, LP, P, C, L1k, LP1k = (parse(f"{work}/wrk-{n}.txt") for n in ("lockstep-full", "lockstep-process", "peer", "ceiling", "lockstep-full-1k", "lockstep-process-1k"))
+L, LP, P256, P8, C, L1k, LP1k = (parse(f"{work}/wrk-{n}.txt") for n in ("lockstep-full", "lockstep-process", "peer", "peer-c8", "ceiling", "lockstep-full-1k", "lockstep-process-1k"))
+P = P256 if P256["rps"] >= P8["rps"] else P8
 peer = json.loads(peer_train); b = json.loads(batch)
 out = {
     "connections": int(conn), "duration_s": int(dur),
-    "lockstep_full": L, "lockstep_process": LP, "peer": P, "ceiling": C,
+    "lockstep_full": L, "lockstep_process": LP, "peer": P256, "peer_c8": P8, "ceiling": C,
     "lockstep_full_at_1k": L1k, "lockstep_process_at_1k": LP1k,
     "full_vs_peer": L["rps"] / P["rps"] if P["rps"] else None, "full_vs_ceiling": L["rps"] / C["rps"],
     "process_vs_peer": LP["rps"] / P["rps"] if P["rps"] else None, "process_vs_ceiling": LP["rps"] / C["rps"],
