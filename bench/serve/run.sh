@@ -64,11 +64,11 @@ LOGGED=$(sqlite3 "$(find "$WORK/ws" -name lockstep.db | head -1)" 'select count(
 (cd "$PEERS" && PEER_MODEL="$WORK/adult.joblib" /usr/bin/python3 -m uvicorn adult_serve:app --host 127.0.0.1 --port 8711 --log-level warning) > "$WORK/peer.log" 2>&1 & PIDS+=($!)
 for _ in $(seq 1 300); do curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:8711/predict && break; sleep 0.1; done
 wrk -t1 -c8 -d3s --timeout 30s -s "$HERE/post.lua" http://127.0.0.1:8711/predict >/dev/null
-run_wrk peer http://127.0.0.1:8711/predict "$WORK/wrk-peer.txt" "$HERE/post.lua"
-# The peer's own setting (bench-peers/README: wrk -t1 -c8): one Python worker does better with
-# fewer connections; the ratio below uses whichever of the two peer runs is faster.
+# The peer's own setting first (bench-peers/README: wrk -t1 -c8; one Python worker does better
+# with few connections), then the same -c as the others; ratios use the faster of the two.
 wrk -t1 -c8 -d"${DUR}s" --timeout 30s --latency -s "$HERE/post.lua" http://127.0.0.1:8711/predict > "$WORK/wrk-peer-c8.txt"
 echo "## peer (-c8)" >&2; cat "$WORK/wrk-peer-c8.txt" >&2
+run_wrk peer http://127.0.0.1:8711/predict "$WORK/wrk-peer.txt" "$HERE/post.lua"
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
 # 3. Ceiling
@@ -82,10 +82,15 @@ kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 BATCH=$($LOCKSTEP -w "$WORK/ws" --json predict "$WORK/adult.lsb" --name adult --input "$DATA/adult.test" --output "$WORK/scores.csv" \
   --columns age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income --drop income || true)
 echo "lockstep batch: $BATCH" >&2
+# The same with full JIT up front: a 16k-row run is short enough that tiered compilation (tier-0
+# code, then PGO instrumentation) dominates it.
+BATCH_NOTIER=$(DOTNET_TieredCompilation=0 $LOCKSTEP -w "$WORK/ws" --json predict "$WORK/adult.lsb" --name adult --input "$DATA/adult.test" --output "$WORK/scores2.csv" \
+  --columns age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income --drop income || true)
+echo "lockstep batch (TieredCompilation=0): $BATCH_NOTIER" >&2
 
-python3 - "$WORK" "$PEER_TRAIN" "$BATCH" "$LOGGED" "$CONN" "$DUR" <<'PY'
+python3 - "$WORK" "$PEER_TRAIN" "$BATCH" "$LOGGED" "$CONN" "$DUR" "$BATCH_NOTIER" <<'PY'
 import json, re, sys
-work, peer_train, batch, logged, conn, dur = sys.argv[1:7]
+work, peer_train, batch, logged, conn, dur, batch2 = sys.argv[1:8]
 def parse(path):
     t = open(path).read()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
@@ -98,7 +103,7 @@ def parse(path):
     return {"rps": rps, "p50_ms": lat(50), "p99_ms": lat(99), "non2xx": int(errs.group(1)) if errs else 0, "socket_errors": sock.group(1) if sock else None}
 L, LP, P256, P8, C, L1k, LP1k = (parse(f"{work}/wrk-{n}.txt") for n in ("lockstep-full", "lockstep-process", "peer", "peer-c8", "ceiling", "lockstep-full-1k", "lockstep-process-1k"))
 P = P256 if P256["rps"] >= P8["rps"] else P8
-peer = json.loads(peer_train); b = json.loads(batch)
+peer = json.loads(peer_train); b = json.loads(batch); b2 = json.loads(batch2)
 out = {
     "connections": int(conn), "duration_s": int(dur),
     "lockstep_full": L, "lockstep_process": LP, "peer": P256, "peer_c8": P8, "ceiling": C,
@@ -106,7 +111,8 @@ out = {
     "full_vs_peer": L["rps"] / P["rps"] if P["rps"] else None, "full_vs_ceiling": L["rps"] / C["rps"],
     "process_vs_peer": LP["rps"] / P["rps"] if P["rps"] else None, "process_vs_ceiling": LP["rps"] / C["rps"],
     "batch": {"lockstep_rows_per_s": b["rows_per_second"], "peer_rows_per_s": peer["predict_rows_per_s"],
-              "ratio": b["rows_per_second"] / peer["predict_rows_per_s"], "rows": b["rows"], "scored": b["scored"], "invalid": b["invalid"]},
+              "ratio": b["rows_per_second"] / peer["predict_rows_per_s"], "rows": b["rows"], "scored": b["scored"], "invalid": b["invalid"],
+              "lockstep_no_tiering_rows_per_s": b2["rows_per_second"], "no_tiering_ratio": b2["rows_per_second"] / peer["predict_rows_per_s"]},
     "predictions_logged_by_server": logged,
 }
 print(json.dumps(out, indent=2))
