@@ -31,12 +31,12 @@ internal static class BundleCommand
                 var doc = new JsonObject
                 {
                     ["file"] = label,
-                    ["sha256"] = ContentHasher.HashBytes(bytes).Hex,
+                    [ContentHasher.Algorithm] = ContentHasher.HashBytes(bytes).Hex,
                     ["size"] = bytes.LongLength,
                     ["format_version"] = ModelBundle.FormatVersion,
                     ["hashes_ok"] = true,
                     ["environment_differences"] = new JsonArray(differences.Select(d => (JsonNode)d).ToArray()),
-                    ["entries"] = new JsonArray(b.Entries.Select(e => (JsonNode)new JsonObject { ["name"] = e.Key, ["size"] = e.Value.LongLength, ["sha256"] = ContentHasher.HashBytes(e.Value).Hex }).ToArray()),
+                    ["entries"] = new JsonArray(b.Entries.Select(e => (JsonNode)new JsonObject { ["name"] = e.Key, ["size"] = e.Value.LongLength, [ContentHasher.Algorithm] = ContentHasher.HashBytes(e.Value).Hex }).ToArray()),
                 };
                 foreach (var name in BundleEntries.Ordered.Where(n => n.EndsWith(".json", StringComparison.Ordinal)))
                 {
@@ -46,8 +46,8 @@ internal static class BundleCommand
                 return 0;
             }
             var c = session.Console;
-            c.MarkupLine($"[bold]{Markup.Escape(label)}[/]  sha256 {ContentHasher.HashBytes(bytes).Short}…  {bytes.LongLength.ToString("N0", CultureInfo.InvariantCulture)} bytes  format {ModelBundle.FormatVersion}  [green]every entry's hash matches[/]");
-            var entries = new Table().Border(TableBorder.Simple).AddColumns("entry", "bytes", "sha256");
+            c.MarkupLine($"[bold]{Markup.Escape(label)}[/]  {ContentHasher.Algorithm} {ContentHasher.HashBytes(bytes).Short}…  {bytes.LongLength.ToString("N0", CultureInfo.InvariantCulture)} bytes  format {ModelBundle.FormatVersion}  [green]every entry's hash matches[/]");
+            var entries = new Table().Border(TableBorder.Simple).AddColumns("entry", "bytes", ContentHasher.Algorithm);
             foreach (var (name, content) in b.Entries)
             {
                 entries.AddRow(name, content.LongLength.ToString("N0", CultureInfo.InvariantCulture), ContentHasher.HashBytes(content).Short + "…");

@@ -38,6 +38,7 @@ internal static class ReproduceCommand
                         ["id"] = s.StepId,
                         ["type"] = s.Type,
                         ["identical"] = s.Identical,
+                        ["compared"] = s.Compared,
                         ["cause"] = s.Cause,
                         ["outputs"] = new JsonArray(s.Outputs.Select(o => (JsonNode)new JsonObject { ["name"] = o.Name, ["original"] = o.Original.Hex, ["reproduced"] = o.Reproduced?.Hex, ["identical"] = o.Identical }).ToArray()),
                     }).ToArray()),
@@ -48,13 +49,14 @@ internal static class ReproduceCommand
                 var table = new Table().Border(TableBorder.Simple).AddColumns("step", "identical", "outputs (original → reproduced)", "cause");
                 foreach (var s in report.Steps)
                 {
-                    table.AddRow(Markup.Escape(s.StepId), s.Identical ? "yes" : "NO",
+                    table.AddRow(Markup.Escape(s.StepId), s.Identical ? "yes" : s.Compared ? "NO" : "differs (not compared)",
                         Markup.Escape(string.Join("\n", s.Outputs.Select(o => $"{o.Name} {o.Original.Short} → {o.Reproduced?.Short ?? "none"}"))),
                         Markup.Escape(s.Cause ?? ""));
                 }
                 session.Console.Write(table);
                 session.Out.WriteLine(report.Identical
                     ? $"reproduced run {report.OriginalRunId} as {report.ReproductionRunId}: every artifact is bit-identical"
+                      + (report.Steps.Any(s => !s.Compared && !s.Identical) ? $", except what is not compared: {string.Join(", ", report.Steps.Where(s => !s.Compared && !s.Identical).Select(s => $"'{s.StepId}'"))} (see the table)" : "")
                     : $"run {report.OriginalRunId} did NOT reproduce: step '{report.FirstDivergedStep}' diverged first; likely cause: {report.CauseKind} — {report.Cause}");
             }
             return report.Identical ? 0 : Diverged;

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Lockstep.Hashing;
 
 /// <summary>
-/// The name of a piece of content: the lowercase hex SHA-256 of its bytes. Objects in the store,
+/// The name of a piece of content: the lowercase hex BLAKE3 (256-bit) of its bytes. Objects in the store,
 /// cache keys and parameter digests are all content hashes.
 /// </summary>
 public readonly record struct ContentHash : IComparable<ContentHash>

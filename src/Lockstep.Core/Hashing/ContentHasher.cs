@@ -1,63 +1,42 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Lockstep.Hashing;
 
 /// <summary>
-/// Computes content hashes (SHA-256). SHA-256 is what <c>sha256sum</c> prints, so anyone can check
-/// a stored object with standard tools; .NET computes it through OpenSSL with the CPU's SHA
-/// extensions where present.
+/// Computes content hashes: BLAKE3 (256-bit), which splits a file across all cores and runs about
+/// 3.7 times faster than SHA-256 here (bench/hashing.md) — it is computed for every input of every
+/// run and every cached output, so its speed is the speed of a cached run on large data. Anyone
+/// can check a stored object with <c>b3sum</c> (Debian package b3sum).
 /// </summary>
 public static class ContentHasher
 {
-    private const int BufferSize = 1 << 20;
+    /// <summary>The algorithm's name as it appears in manifests.</summary>
+    public const string Algorithm = "blake3";
 
     public static ContentHash HashBytes(ReadOnlySpan<byte> bytes)
     {
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(bytes, digest);
+        Blake3.Hash(bytes, digest);
         return ContentHash.FromBytes(digest);
     }
 
     public static ContentHash HashString(string text) => HashBytes(Encoding.UTF8.GetBytes(text));
 
-    /// <summary>Hashes a file's bytes, reading it sequentially in large blocks.</summary>
-    public static async Task<ContentHash> HashFileAsync(string path, CancellationToken cancellationToken)
-    {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        return await HashHandleAsync(handle, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Hashes a file that someone else may change while it is read (a workspace's input file): its
+    /// bytes are read into buffers, so a concurrent truncation cannot fault the process.
+    /// </summary>
+    public static async Task<ContentHash> HashFileAsync(string path, CancellationToken cancellationToken) =>
+        ContentHash.FromBytes(await Blake3.HashFileAsync(path, Environment.ProcessorCount, memoryMap: false, cancellationToken).ConfigureAwait(false));
 
-    internal static async Task<ContentHash> HashHandleAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            long offset = 0;
-            while (true)
-            {
-                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, BufferSize), offset, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-                hash.AppendData(buffer, 0, read);
-                offset += read;
-            }
-            return ContentHash.FromBytes(hash.GetHashAndReset());
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    /// <summary>
+    /// Hashes a file nobody changes (a stored object, a step's finished output) where the page
+    /// cache holds it, without copying it: the fastest path, used to verify objects.
+    /// </summary>
+    public static async Task<ContentHash> HashImmutableFileAsync(string path, CancellationToken cancellationToken) =>
+        ContentHash.FromBytes(await Blake3.HashFileAsync(path, Environment.ProcessorCount, memoryMap: true, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Hashes everything a stream yields from its current position.</summary>
-    public static async Task<ContentHash> HashStreamAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var digest = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-        return ContentHash.FromBytes(digest);
-    }
+    public static async Task<ContentHash> HashStreamAsync(Stream stream, CancellationToken cancellationToken) =>
+        ContentHash.FromBytes(await Blake3.HashStreamAsync(stream, cancellationToken).ConfigureAwait(false));
 }

@@ -10,7 +10,9 @@ namespace Lockstep.Running;
 
 /// <summary>
 /// Re-executes a recorded run from its recorded configuration, seed and input objects, ignoring
-/// the cache, and compares every output's hash with the original. The inputs come from the
+/// the cache, and compares every output's hash with the original. Steps whose type declares itself
+/// nondeterministic (a latency measurement, a read of the model registry) are re-run and reported
+/// but do not decide the verdict; everything else must be bit-identical. The inputs come from the
 /// store, not the workspace, so a run can be reproduced after its source files were overwritten.
 /// </summary>
 public sealed class Reproducer
@@ -66,6 +68,8 @@ public sealed class Reproducer
         }, cancellationToken).ConfigureAwait(false);
 
         var comparisons = new List<StepComparison>();
+        var declaredNondeterministic = plan.Steps.Where(s => !s.Type.Signature.Deterministic).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var uncompared = new HashSet<string>(StringComparer.Ordinal);
         string? first = null, causeKind = null, cause = null;
         foreach (var step in result.Steps)
         {
@@ -73,18 +77,35 @@ public sealed class Reproducer
             var outputs = (before?.Outputs ?? []).Select(o =>
                 new OutputComparison(o.Name, o.Hash, step.Outputs.FirstOrDefault(n => n.Name == o.Name)?.Hash)).ToList();
             var identical = step.Status == StepStatus.Succeeded && before is not null && outputs.All(o => o.Identical) && outputs.Count == step.Outputs.Count;
+            var compared = !declaredNondeterministic.Contains(step.StepId) || step.Status != StepStatus.Succeeded;
             string? stepCause = null;
             if (!identical)
             {
                 (var kind, stepCause) = Diagnose(before, step, plan);
-                if (first is null)
+                // A step whose inputs differ only through steps that are not compared inherits that
+                // expected difference: it is reported, and not held against the run.
+                var changed = before is null ? [] : step.Inputs.Where(i => before.Inputs.FirstOrDefault(b => b.Name == i.Name)?.Hash != i.Hash).ToList();
+                if (compared && kind == "data" && changed.Count > 0 && changed.All(i => i.Source is { } src && uncompared.Contains(src.Split('.')[0])))
+                {
+                    compared = false;
+                    stepCause = $"its inputs differ only through {string.Join(", ", changed.Select(i => $"'{i.Source!.Split('.')[0]}'").Distinct())}, which is not compared";
+                }
+                else if (!compared)
+                {
+                    stepCause = "not compared: " + stepCause;
+                }
+                if (compared && first is null)
                 {
                     first = step.StepId;
                     causeKind = kind;
                     cause = stepCause;
                 }
             }
-            comparisons.Add(new StepComparison(step.StepId, step.Type, identical, outputs, stepCause));
+            if (!compared)
+            {
+                uncompared.Add(step.StepId);
+            }
+            comparisons.Add(new StepComparison(step.StepId, step.Type, identical, compared, outputs, stepCause));
         }
         return new ReproductionReport(original.Id, result.Run.Id, first is null, comparisons, first, causeKind, cause);
     }

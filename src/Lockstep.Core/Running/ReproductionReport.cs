@@ -9,11 +9,15 @@ public sealed record OutputComparison(string Name, ContentHash Original, Content
 }
 
 /// <summary>How one step's re-execution compares with the original.</summary>
-public sealed record StepComparison(string StepId, string Type, bool Identical, IReadOnlyList<OutputComparison> Outputs, string? Cause);
+/// <param name="Compared">
+/// False for a step whose type declares itself nondeterministic (a measurement of time, a read of
+/// mutable state): its bytes are expected to differ, so it is reported but does not decide the verdict.
+/// </param>
+public sealed record StepComparison(string StepId, string Type, bool Identical, bool Compared, IReadOnlyList<OutputComparison> Outputs, string? Cause);
 
 /// <summary>
-/// The result of <c>lockstep reproduce</c>: whether every artifact came out bit-identical, and if
-/// not, the first step (in pipeline order) that diverged and the likely cause.
+/// The result of <c>lockstep reproduce</c>: whether every artifact of every deterministic step came
+/// out bit-identical, and if not, the first step (in pipeline order) that diverged and the likely cause.
 /// </summary>
 public sealed record ReproductionReport(
     string OriginalRunId,

@@ -135,7 +135,7 @@ public sealed class FileObjectStore : IObjectStore
         ContentHash actual;
         try
         {
-            actual = await ContentHasher.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
+            actual = await ContentHasher.HashImmutableFileAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -190,7 +190,7 @@ public sealed class FileObjectStore : IObjectStore
 
     private async Task<StoredObject> PlaceAsync(string temp, CancellationToken cancellationToken)
     {
-        var hash = await ContentHasher.HashFileAsync(temp, cancellationToken).ConfigureAwait(false);
+        var hash = await ContentHasher.HashImmutableFileAsync(temp, cancellationToken).ConfigureAwait(false);
         var size = new FileInfo(temp).Length;
         var final = PathOf(hash);
         Directory.CreateDirectory(Path.GetDirectoryName(final)!);

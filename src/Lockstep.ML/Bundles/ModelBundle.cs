@@ -86,7 +86,7 @@ public sealed class ModelBundle
             ["entries"] = new JsonArray(entries.Select(e => (JsonNode)new JsonObject
             {
                 ["name"] = e.Key,
-                ["sha256"] = ContentHasher.HashBytes(e.Value).Hex,
+                [ContentHasher.Algorithm] = ContentHasher.HashBytes(e.Value).Hex,
                 ["size"] = e.Value.LongLength,
             }).ToArray()),
         };
@@ -166,7 +166,7 @@ public sealed class ModelBundle
         foreach (var item in manifest["entries"]?.AsArray() ?? [])
         {
             var name = (string?)item?["name"] ?? "";
-            var expected = (string?)item?["sha256"] ?? "";
+            var expected = (string?)item?[ContentHasher.Algorithm] ?? "";
             listed.Add(name);
             if (!entries.TryGetValue(name, out var content))
             {
@@ -174,7 +174,7 @@ public sealed class ModelBundle
             }
             else if (ContentHasher.HashBytes(content).Hex != expected)
             {
-                problems.Add($"entry {name} has sha256 {ContentHasher.HashBytes(content).Short}…, the manifest says {expected[..Math.Min(12, expected.Length)]}…");
+                problems.Add($"entry {name} has {ContentHasher.Algorithm} {ContentHasher.HashBytes(content).Short}…, the manifest says {expected[..Math.Min(12, expected.Length)]}…");
             }
         }
         foreach (var name in BundleEntries.Ordered.Where(n => !listed.Contains(n)))

@@ -7,8 +7,20 @@ namespace Lockstep.Tests.Hashing;
 public sealed class ContentHasherTests
 {
     [Fact]
-    public void The_hash_of_abc_is_the_standard_sha256_digest() =>
-        ContentHasher.HashString("abc").Hex.ShouldBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    public void The_hash_of_abc_is_the_standard_blake3_digest_that_b3sum_prints() =>
+        ContentHasher.HashString("abc").Hex.ShouldBe("6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85");
+
+    [Fact]
+    public async Task Both_file_paths_agree_with_the_hash_of_the_bytes()
+    {
+        using var dir = new TempDir();
+        var bytes = new byte[(5 << 20) + 3];
+        new Random(11).NextBytes(bytes);
+        var path = Path.Combine(dir.Path, "f");
+        await File.WriteAllBytesAsync(path, bytes);
+        (await ContentHasher.HashImmutableFileAsync(path, CancellationToken.None)).ShouldBe(ContentHasher.HashBytes(bytes));
+        (await ContentHasher.HashFileAsync(path, CancellationToken.None)).ShouldBe(ContentHasher.HashBytes(bytes));
+    }
 
     [Property(MaxTest = 50)]
     public bool Hashing_a_file_gives_the_hash_of_its_bytes(byte[] bytes)
@@ -34,11 +46,11 @@ public sealed class ContentHasherTests
     [InlineData("")]
     [InlineData("abc")]
     [InlineData("zz")]
-    [InlineData("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a")]
+    [InlineData("6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d8")]
     public void Text_that_is_not_64_hex_digits_is_not_a_hash(string text) =>
         ContentHash.TryParse(text, out _).ShouldBeFalse();
 
     [Fact]
     public void Parsing_normalises_to_lowercase() =>
-        ContentHash.Parse("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD").ShouldBe(ContentHasher.HashString("abc"));
+        ContentHash.Parse("6437B3AC38465133FFB63B75273A8DB548C558465D79DB03FD359C6CD5BD9D85").ShouldBe(ContentHasher.HashString("abc"));
 }

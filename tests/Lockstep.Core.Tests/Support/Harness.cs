@@ -29,7 +29,7 @@ public sealed class Harness : IAsyncDisposable
         var dir = new TempDir();
         var store = await EmbeddedStore.OpenAsync(System.IO.Path.Combine(dir.Path, ".lockstep"), create: true, CancellationToken.None);
         var harness = new Harness(dir, store, registry);
-        registry.Add(harness.Concat).Add(new SeededStep()).Add(new NondeterministicStep());
+        registry.Add(harness.Concat).Add(new SeededStep()).Add(new NondeterministicStep()).Add(new MeasurementStep());
         foreach (var type in extra)
         {
             registry.Add(type);

@@ -94,3 +94,18 @@ public sealed class RendezvousStep(Barrier barrier) : IStepType
         return File.WriteAllTextAsync(context.OutputPath("out"), met ? "met" : "alone", cancellationToken);
     }
 }
+
+/// <summary>Like <see cref="NondeterministicStep"/>, but says so: a measurement whose bytes are expected to differ.</summary>
+public sealed class MeasurementStep : IStepType
+{
+    public StepSignature Signature { get; } = new()
+    {
+        Type = "measurement",
+        Description = "test: a declared-nondeterministic measurement",
+        Deterministic = false,
+        Outputs = [new OutputSpec("out", "a fresh GUID")],
+    };
+
+    public Task ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(context.OutputPath("out"), Guid.NewGuid().ToString(), cancellationToken);
+}

@@ -62,7 +62,7 @@ public sealed class ModelBundleTests
 
         var error = await Should.ThrowAsync<BundleRefusedException>(() => ModelBundle.LoadAsync(path, BundleLoadOptions.Strict, default));
 
-        error.Message.ShouldContain("preprocessing.json has sha256");
+        error.Message.ShouldContain("preprocessing.json has blake3");
     }
 
     [Fact]

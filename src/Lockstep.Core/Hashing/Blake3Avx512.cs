@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using static Lockstep.Hashing.Blake3Compression;
+
+namespace Lockstep.Hashing;
+
+/// <summary>
+/// The BLAKE3 compression function on 16 independent inputs at once, one per 32-bit lane of
+/// AVX-512 registers: 16 whole chunks (1 KiB each) or 16 parent nodes per call. This is where
+/// nearly all the time of hashing a large file goes; the message words of the 16 inputs are
+/// transposed into lanes with two-source permutes rather than gathers, which are slow on AMD.
+/// </summary>
+internal static unsafe class Blake3Avx512
+{
+    internal const int Lanes = 16;
+
+    internal static bool IsSupported => Avx512F.IsSupported;
+
+    /// <summary>
+    /// Hashes 16 inputs of <paramref name="blocks"/> 64-byte blocks each; input i starts at
+    /// <paramref name="input"/> + i * <paramref name="stride"/>. Lane i uses counter
+    /// <paramref name="counter"/> (+ i when <paramref name="incrementCounter"/>), and writes its
+    /// 8-word chaining value to <paramref name="output"/> + 8 * i.
+    /// </summary>
+    // Fully optimised from the first call: a first large file must not run on tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void HashMany(byte* input, nuint stride, int blocks, ulong counter, bool incrementCounter,
+        uint flags, uint flagsStart, uint flagsEnd, uint* output)
+    {
+        var h0 = Vector512.Create(Iv0);
+        var h1 = Vector512.Create(Iv1);
+        var h2 = Vector512.Create(Iv2);
+        var h3 = Vector512.Create(Iv3);
+        var h4 = Vector512.Create(Iv4);
+        var h5 = Vector512.Create(Iv5);
+        var h6 = Vector512.Create(Iv6);
+        var h7 = Vector512.Create(Iv7);
+        var counterLow = Vector512.Create((uint)counter);
+        var counterHigh = Vector512.Create((uint)(counter >> 32));
+        if (incrementCounter)
+        {
+            var low = counterLow + Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            // A lane whose low word wrapped carries one into the high word (the mask is all ones = -1).
+            counterHigh -= Vector512.LessThan(low, counterLow);
+            counterLow = low;
+        }
+        var blockLength = Vector512.Create((uint)BlockLength);
+        var lo8 = Vector512.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 16u, 17u, 18u, 19u, 20u, 21u, 22u, 23u);
+        var hi8 = Vector512.Create(8u, 9u, 10u, 11u, 12u, 13u, 14u, 15u, 24u, 25u, 26u, 27u, 28u, 29u, 30u, 31u);
+        var lo4 = Vector512.Create(0u, 1u, 2u, 3u, 16u, 17u, 18u, 19u, 8u, 9u, 10u, 11u, 24u, 25u, 26u, 27u);
+        var hi4 = Vector512.Create(4u, 5u, 6u, 7u, 20u, 21u, 22u, 23u, 12u, 13u, 14u, 15u, 28u, 29u, 30u, 31u);
+        var lo2 = Vector512.Create(0u, 1u, 16u, 17u, 4u, 5u, 20u, 21u, 8u, 9u, 24u, 25u, 12u, 13u, 28u, 29u);
+        var hi2 = Vector512.Create(2u, 3u, 18u, 19u, 6u, 7u, 22u, 23u, 10u, 11u, 26u, 27u, 14u, 15u, 30u, 31u);
+        var lo1 = Vector512.Create(0u, 16u, 2u, 18u, 4u, 20u, 6u, 22u, 8u, 24u, 10u, 26u, 12u, 28u, 14u, 30u);
+        var hi1 = Vector512.Create(1u, 17u, 3u, 19u, 5u, 21u, 7u, 23u, 9u, 25u, 11u, 27u, 13u, 29u, 15u, 31u);
+
+        for (var b = 0; b < blocks; b++)
+        {
+            var blockFlags = flags | (b == 0 ? flagsStart : 0) | (b == blocks - 1 ? flagsEnd : 0);
+            var blockStart = input + (b * BlockLength);
+            // Sixteen input streams are more than the hardware prefetchers follow; ask for the
+            // block four ahead in each (as the reference C implementation does), and near the end
+            // of the chunks for the first blocks of the next 16 (prefetches never fault).
+            var ahead = b + 4 < blocks ? blockStart + (4 * BlockLength) : input + (Lanes * stride) + ((b + 4 - blocks) * BlockLength);
+            for (nuint lane = 0; lane < Lanes; lane++)
+            {
+                Sse.Prefetch0(ahead + (lane * stride));
+            }
+            var r0 = Vector512.Load((uint*)(blockStart + (0 * stride)));
+            var r1 = Vector512.Load((uint*)(blockStart + (1 * stride)));
+            var r2 = Vector512.Load((uint*)(blockStart + (2 * stride)));
+            var r3 = Vector512.Load((uint*)(blockStart + (3 * stride)));
+            var r4 = Vector512.Load((uint*)(blockStart + (4 * stride)));
+            var r5 = Vector512.Load((uint*)(blockStart + (5 * stride)));
+            var r6 = Vector512.Load((uint*)(blockStart + (6 * stride)));
+            var r7 = Vector512.Load((uint*)(blockStart + (7 * stride)));
+            var r8 = Vector512.Load((uint*)(blockStart + (8 * stride)));
+            var r9 = Vector512.Load((uint*)(blockStart + (9 * stride)));
+            var r10 = Vector512.Load((uint*)(blockStart + (10 * stride)));
+            var r11 = Vector512.Load((uint*)(blockStart + (11 * stride)));
+            var r12 = Vector512.Load((uint*)(blockStart + (12 * stride)));
+            var r13 = Vector512.Load((uint*)(blockStart + (13 * stride)));
+            var r14 = Vector512.Load((uint*)(blockStart + (14 * stride)));
+            var r15 = Vector512.Load((uint*)(blockStart + (15 * stride)));
+
+            // 16x16 transpose in four butterfly stages: afterwards r<j> holds word j of every input.
+            (r0, r8) = (Avx512F.PermuteVar16x32x2(r0, lo8, r8), Avx512F.PermuteVar16x32x2(r0, hi8, r8));
+            (r1, r9) = (Avx512F.PermuteVar16x32x2(r1, lo8, r9), Avx512F.PermuteVar16x32x2(r1, hi8, r9));
+            (r2, r10) = (Avx512F.PermuteVar16x32x2(r2, lo8, r10), Avx512F.PermuteVar16x32x2(r2, hi8, r10));
+            (r3, r11) = (Avx512F.PermuteVar16x32x2(r3, lo8, r11), Avx512F.PermuteVar16x32x2(r3, hi8, r11));
+            (r4, r12) = (Avx512F.PermuteVar16x32x2(r4, lo8, r12), Avx512F.PermuteVar16x32x2(r4, hi8, r12));
+            (r5, r13) = (Avx512F.PermuteVar16x32x2(r5, lo8, r13), Avx512F.PermuteVar16x32x2(r5, hi8, r13));
+            (r6, r14) = (Avx512F.PermuteVar16x32x2(r6, lo8, r14), Avx512F.PermuteVar16x32x2(r6, hi8, r14));
+            (r7, r15) = (Avx512F.PermuteVar16x32x2(r7, lo8, r15), Avx512F.PermuteVar16x32x2(r7, hi8, r15));
+            (r0, r4) = (Avx512F.PermuteVar16x32x2(r0, lo4, r4), Avx512F.PermuteVar16x32x2(r0, hi4, r4));
+            (r1, r5) = (Avx512F.PermuteVar16x32x2(r1, lo4, r5), Avx512F.PermuteVar16x32x2(r1, hi4, r5));
+            (r2, r6) = (Avx512F.PermuteVar16x32x2(r2, lo4, r6), Avx512F.PermuteVar16x32x2(r2, hi4, r6));
+            (r3, r7) = (Avx512F.PermuteVar16x32x2(r3, lo4, r7), Avx512F.PermuteVar16x32x2(r3, hi4, r7));
+            (r8, r12) = (Avx512F.PermuteVar16x32x2(r8, lo4, r12), Avx512F.PermuteVar16x32x2(r8, hi4, r12));
+            (r9, r13) = (Avx512F.PermuteVar16x32x2(r9, lo4, r13), Avx512F.PermuteVar16x32x2(r9, hi4, r13));
+            (r10, r14) = (Avx512F.PermuteVar16x32x2(r10, lo4, r14), Avx512F.PermuteVar16x32x2(r10, hi4, r14));
+            (r11, r15) = (Avx512F.PermuteVar16x32x2(r11, lo4, r15), Avx512F.PermuteVar16x32x2(r11, hi4, r15));
+            (r0, r2) = (Avx512F.PermuteVar16x32x2(r0, lo2, r2), Avx512F.PermuteVar16x32x2(r0, hi2, r2));
+            (r1, r3) = (Avx512F.PermuteVar16x32x2(r1, lo2, r3), Avx512F.PermuteVar16x32x2(r1, hi2, r3));
+            (r4, r6) = (Avx512F.PermuteVar16x32x2(r4, lo2, r6), Avx512F.PermuteVar16x32x2(r4, hi2, r6));
+            (r5, r7) = (Avx512F.PermuteVar16x32x2(r5, lo2, r7), Avx512F.PermuteVar16x32x2(r5, hi2, r7));
+            (r8, r10) = (Avx512F.PermuteVar16x32x2(r8, lo2, r10), Avx512F.PermuteVar16x32x2(r8, hi2, r10));
+            (r9, r11) = (Avx512F.PermuteVar16x32x2(r9, lo2, r11), Avx512F.PermuteVar16x32x2(r9, hi2, r11));
+            (r12, r14) = (Avx512F.PermuteVar16x32x2(r12, lo2, r14), Avx512F.PermuteVar16x32x2(r12, hi2, r14));
+            (r13, r15) = (Avx512F.PermuteVar16x32x2(r13, lo2, r15), Avx512F.PermuteVar16x32x2(r13, hi2, r15));
+            (r0, r1) = (Avx512F.PermuteVar16x32x2(r0, lo1, r1), Avx512F.PermuteVar16x32x2(r0, hi1, r1));
+            (r2, r3) = (Avx512F.PermuteVar16x32x2(r2, lo1, r3), Avx512F.PermuteVar16x32x2(r2, hi1, r3));
+            (r4, r5) = (Avx512F.PermuteVar16x32x2(r4, lo1, r5), Avx512F.PermuteVar16x32x2(r4, hi1, r5));
+            (r6, r7) = (Avx512F.PermuteVar16x32x2(r6, lo1, r7), Avx512F.PermuteVar16x32x2(r6, hi1, r7));
+            (r8, r9) = (Avx512F.PermuteVar16x32x2(r8, lo1, r9), Avx512F.PermuteVar16x32x2(r8, hi1, r9));
+            (r10, r11) = (Avx512F.PermuteVar16x32x2(r10, lo1, r11), Avx512F.PermuteVar16x32x2(r10, hi1, r11));
+            (r12, r13) = (Avx512F.PermuteVar16x32x2(r12, lo1, r13), Avx512F.PermuteVar16x32x2(r12, hi1, r13));
+            (r14, r15) = (Avx512F.PermuteVar16x32x2(r14, lo1, r15), Avx512F.PermuteVar16x32x2(r14, hi1, r15));
+
+            var v0 = h0; var v1 = h1; var v2 = h2; var v3 = h3;
+            var v4 = h4; var v5 = h5; var v6 = h6; var v7 = h7;
+            var v8 = Vector512.Create(Iv0); var v9 = Vector512.Create(Iv1);
+            var v10 = Vector512.Create(Iv2); var v11 = Vector512.Create(Iv3);
+            var v12 = counterLow; var v13 = counterHigh; var v14 = blockLength;
+            var v15 = Vector512.Create(blockFlags);
+            var m0 = r0; var m1 = r1; var m2 = r2; var m3 = r3; var m4 = r4; var m5 = r5; var m6 = r6; var m7 = r7;
+            var m8 = r8; var m9 = r9; var m10 = r10; var m11 = r11; var m12 = r12; var m13 = r13; var m14 = r14; var m15 = r15;
+
+            // round 1
+            G(ref v0, ref v4, ref v8, ref v12, m0, m1); G(ref v1, ref v5, ref v9, ref v13, m2, m3);
+            G(ref v2, ref v6, ref v10, ref v14, m4, m5); G(ref v3, ref v7, ref v11, ref v15, m6, m7);
+            G(ref v0, ref v5, ref v10, ref v15, m8, m9); G(ref v1, ref v6, ref v11, ref v12, m10, m11);
+            G(ref v2, ref v7, ref v8, ref v13, m12, m13); G(ref v3, ref v4, ref v9, ref v14, m14, m15);
+            // round 2
+            G(ref v0, ref v4, ref v8, ref v12, m2, m6); G(ref v1, ref v5, ref v9, ref v13, m3, m10);
+            G(ref v2, ref v6, ref v10, ref v14, m7, m0); G(ref v3, ref v7, ref v11, ref v15, m4, m13);
+            G(ref v0, ref v5, ref v10, ref v15, m1, m11); G(ref v1, ref v6, ref v11, ref v12, m12, m5);
+            G(ref v2, ref v7, ref v8, ref v13, m9, m14); G(ref v3, ref v4, ref v9, ref v14, m15, m8);
+            // round 3
+            G(ref v0, ref v4, ref v8, ref v12, m3, m4); G(ref v1, ref v5, ref v9, ref v13, m10, m12);
+            G(ref v2, ref v6, ref v10, ref v14, m13, m2); G(ref v3, ref v7, ref v11, ref v15, m7, m14);
+            G(ref v0, ref v5, ref v10, ref v15, m6, m5); G(ref v1, ref v6, ref v11, ref v12, m9, m0);
+            G(ref v2, ref v7, ref v8, ref v13, m11, m15); G(ref v3, ref v4, ref v9, ref v14, m8, m1);
+            // round 4
+            G(ref v0, ref v4, ref v8, ref v12, m10, m7); G(ref v1, ref v5, ref v9, ref v13, m12, m9);
+            G(ref v2, ref v6, ref v10, ref v14, m14, m3); G(ref v3, ref v7, ref v11, ref v15, m13, m15);
+            G(ref v0, ref v5, ref v10, ref v15, m4, m0); G(ref v1, ref v6, ref v11, ref v12, m11, m2);
+            G(ref v2, ref v7, ref v8, ref v13, m5, m8); G(ref v3, ref v4, ref v9, ref v14, m1, m6);
+            // round 5
+            G(ref v0, ref v4, ref v8, ref v12, m12, m13); G(ref v1, ref v5, ref v9, ref v13, m9, m11);
+            G(ref v2, ref v6, ref v10, ref v14, m15, m10); G(ref v3, ref v7, ref v11, ref v15, m14, m8);
+            G(ref v0, ref v5, ref v10, ref v15, m7, m2); G(ref v1, ref v6, ref v11, ref v12, m5, m3);
+            G(ref v2, ref v7, ref v8, ref v13, m0, m1); G(ref v3, ref v4, ref v9, ref v14, m6, m4);
+            // round 6
+            G(ref v0, ref v4, ref v8, ref v12, m9, m14); G(ref v1, ref v5, ref v9, ref v13, m11, m5);
+            G(ref v2, ref v6, ref v10, ref v14, m8, m12); G(ref v3, ref v7, ref v11, ref v15, m15, m1);
+            G(ref v0, ref v5, ref v10, ref v15, m13, m3); G(ref v1, ref v6, ref v11, ref v12, m0, m10);
+            G(ref v2, ref v7, ref v8, ref v13, m2, m6); G(ref v3, ref v4, ref v9, ref v14, m4, m7);
+            // round 7
+            G(ref v0, ref v4, ref v8, ref v12, m11, m15); G(ref v1, ref v5, ref v9, ref v13, m5, m0);
+            G(ref v2, ref v6, ref v10, ref v14, m1, m9); G(ref v3, ref v7, ref v11, ref v15, m8, m6);
+            G(ref v0, ref v5, ref v10, ref v15, m14, m10); G(ref v1, ref v6, ref v11, ref v12, m2, m12);
+            G(ref v2, ref v7, ref v8, ref v13, m3, m4); G(ref v3, ref v4, ref v9, ref v14, m7, m13);
+
+            h0 = v0 ^ v8; h1 = v1 ^ v9; h2 = v2 ^ v10; h3 = v3 ^ v11;
+            h4 = v4 ^ v12; h5 = v5 ^ v13; h6 = v6 ^ v14; h7 = v7 ^ v15;
+        }
+
+        // Lanes back to per-input chaining values; 128 scalar moves per 16 KiB of input.
+        var words = stackalloc uint[8 * Lanes];
+        h0.Store(words); h1.Store(words + 16); h2.Store(words + 32); h3.Store(words + 48);
+        h4.Store(words + 64); h5.Store(words + 80); h6.Store(words + 96); h7.Store(words + 112);
+        for (var lane = 0; lane < Lanes; lane++)
+        {
+            for (var w = 0; w < 8; w++)
+            {
+                output[(lane * 8) + w] = words[(w * Lanes) + lane];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void G(ref Vector512<uint> a, ref Vector512<uint> b, ref Vector512<uint> c, ref Vector512<uint> d,
+        Vector512<uint> x, Vector512<uint> y)
+    {
+        a = a + b + x;
+        d = Avx512F.RotateRight(d ^ a, 16);
+        c += d;
+        b = Avx512F.RotateRight(b ^ c, 12);
+        a = a + b + y;
+        d = Avx512F.RotateRight(d ^ a, 8);
+        c += d;
+        b = Avx512F.RotateRight(b ^ c, 7);
+    }
+}

@@ -1,0 +1,75 @@
+using FsCheck;
+using FsCheck.Xunit;
+
+namespace Lockstep.Hashing;
+
+/// <summary>
+/// BLAKE3's tree makes the hash independent of how the bytes arrive and of how the work is split;
+/// these properties check exactly that, with sizes drawn around the block (64 B), chunk (1 KiB),
+/// batch (512 KiB), parallel (1 MiB) and mapping (1 MiB) boundaries where the code changes path.
+/// </summary>
+public sealed class Blake3PropertyTests
+{
+    private static readonly int[] MemoryBoundaries =
+    [
+        0, 64, 1024, 2048, 3 * 1024, 16 * 1024, 17 * 1024, 32 * 1024, 256 * 1024, 512 * 1024, 513 * 1024, 1 << 20,
+    ];
+
+    private static readonly int[] FileBoundaries =
+    [
+        1 << 20, (1 << 20) + 1024, 2 << 20, 3 << 20, 4 << 20, 5 << 20,
+    ];
+
+    [Property(MaxTest = 150)]
+    public bool Appending_in_random_pieces_gives_the_one_shot_hash(NonNegativeInt boundary, int delta, int[] cuts, int contentSeed)
+    {
+        var size = SizeNear(MemoryBoundaries, boundary.Get, delta, 70);
+        var input = RandomBytes(size, contentSeed);
+        var points = cuts.Select(c => (int)((uint)c % (uint)(size + 1))).Append(0).Append(size).Order().ToArray();
+
+        var hasher = new Blake3Hasher();
+        for (var i = 1; i < points.Length; i++)
+        {
+            hasher.Append(input.AsSpan(points[i - 1], points[i] - points[i - 1]));
+        }
+        var portable = new Blake3Hasher { Simd = Blake3SimdLevel.None };
+        portable.Append(input);
+
+        var expected = portable.GetHash();
+        return hasher.GetHash().AsSpan().SequenceEqual(expected) && Blake3.Hash(input).AsSpan().SequenceEqual(expected);
+    }
+
+    [Property(MaxTest = 25)]
+    public bool Hashing_a_file_in_parallel_gives_the_sequential_hash(NonNegativeInt boundary, int delta, PositiveInt threads, PositiveInt window, int contentSeed)
+    {
+        var size = SizeNear(FileBoundaries, boundary.Get, delta, 2100);
+        var input = RandomBytes(size, contentSeed);
+        var degree = 2 + (threads.Get % 4);
+        // Windows smaller than the file make the mapped path append in several pieces.
+        var windowBytes = window.Get % 2 == 0 ? 1L << 30 : 65536 + (window.Get % 300000);
+        var path = Path.Combine(Path.GetTempPath(), $"lockstep-blake3-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(path, input);
+        try
+        {
+            // Odd thread counts read the file into buffers, even ones map it.
+            var parallel = Blake3.HashFileAsync(path, degree, memoryMap: degree % 2 == 0, windowBytes, CancellationToken.None).GetAwaiter().GetResult();
+            var sequential = new Blake3Hasher { MaxDegreeOfParallelism = 1 };
+            sequential.Append(input);
+            return parallel.AsSpan().SequenceEqual(sequential.GetHash());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static int SizeNear(int[] boundaries, int pick, int delta, int spread) =>
+        Math.Max(0, boundaries[pick % boundaries.Length] + (delta % spread));
+
+    private static byte[] RandomBytes(int size, int seed)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+}
