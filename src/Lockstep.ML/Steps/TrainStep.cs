@@ -46,7 +46,7 @@ public sealed class TrainStep : IStepType
         var featurize = TrainingParameters.Featurize(context.Parameters);
         var trainer = TrainingParameters.Trainer(context.Parameters, tuned);
         var lineage = Lineage(context, trainer.Trainer);
-        var result = ModelBuilder.Build(frame, table, featurize, trainer, context.Seed32, lineage);
+        var result = ModelBuilder.Build(frame, table, featurize, trainer, context.Seed32, lineage, context.Log);
         await result.Bundle.WriteAsync(context.OutputPath("bundle"), cancellationToken).ConfigureAwait(false);
         await File.WriteAllBytesAsync(context.OutputPath("preprocessing"), MLJson.ToBytes(result.Preprocessing), cancellationToken).ConfigureAwait(false);
         context.SetMetric("training_rows", result.Model.TrainingRows);
