@@ -94,7 +94,9 @@ public sealed class ModelServer : IAsyncDisposable
         }
         app.MapPost("/v1/models/{name}/predict", (HttpContext context, string name) => handler.HandleAsync(context, name))
             .WithSummary("Score one row (a JSON object of raw fields) or a batch (an array of them); each prediction is durably logged before the answer is sent")
-            .Accepts<Dictionary<string, object?>>("application/json")
+            // No .Accepts<>(): routing would then turn a wrong content type into the fallback's
+            // 404 before the handler can answer 415 with problem details.
+            .WithDescription("Body (application/json): one object of the model's raw input fields, or an array of such objects. GET /v1/models/{name} lists the fields and their expectations.")
             .Produces<PredictionAnswer>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
