@@ -152,7 +152,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     private static string RowJson(Dictionary<string, object?> row, ArrayBufferWriter<byte> scratch)
     {
         scratch.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(scratch))
+        using (var writer = new Utf8JsonWriter(scratch, Lockstep.Serving.Http.JsonOutput.Options))
         {
             writer.WriteStartObject();
             foreach (var (key, value) in row)

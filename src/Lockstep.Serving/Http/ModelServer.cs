@@ -184,7 +184,7 @@ public sealed class ModelServer : IAsyncDisposable
         var model = holder.Current;
         context.Response.StatusCode = model is null ? 503 : 200;
         context.Response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonOutput.Options);
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();
@@ -212,7 +212,7 @@ public sealed class ModelServer : IAsyncDisposable
             return;
         }
         context.Response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonOutput.Options);
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();

@@ -134,7 +134,7 @@ internal sealed class PredictHandler(ModelHolder holder, PredictionLog log, Serv
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonOutput.Options);
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();

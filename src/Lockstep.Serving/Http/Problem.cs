@@ -12,7 +12,7 @@ internal static class Problem
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/problem+json";
-        var writer = new Utf8JsonWriter(response.BodyWriter);
+        var writer = new Utf8JsonWriter(response.BodyWriter, JsonOutput.Options);
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();
