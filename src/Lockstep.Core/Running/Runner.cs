@@ -224,7 +224,8 @@ public sealed class Runner
             inputs.Select(i => (i.Name, i.Hash)),
             step.Outputs,
             _registry.EnvironmentIdentity(step.Type),
-            signature.UsesSeed ? seed : null);
+            signature.UsesSeed ? seed : null,
+            await step.Type.DescribeExternalStateAsync(step.Parameters, _store, cancellationToken).ConfigureAwait(false));
         var keyJson = CanonicalJson.Serialize(key.Document);
         var forced = options.ForceAll || options.ForceSteps.Contains(step.Id);
 
