@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prereqs.sh
-example="${1:-examples/census-shell}"
+example="${1:-examples/adult}"
 dotnet restore --locked-mode Lockstep.slnx
 dotnet publish src/Lockstep.Cli/Lockstep.Cli.csproj -c Release -o artifacts/lockstep --no-restore -nologo -v quiet
 echo "lockstep built at artifacts/lockstep/lockstep; running the pipeline in $example"
