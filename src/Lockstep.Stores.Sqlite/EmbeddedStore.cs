@@ -78,6 +78,11 @@ public sealed class EmbeddedStore : IStore
                     : new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 return new Releaser(stream);
             }
+            catch (DirectoryNotFoundException)
+            {
+                // Someone removed locks/ (a clean-up script): recreate it rather than wait forever.
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            }
             catch (IOException)
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);

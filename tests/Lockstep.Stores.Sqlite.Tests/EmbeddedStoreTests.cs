@@ -162,4 +162,13 @@ public sealed class EmbeddedStoreTests : IDisposable
         await second.DisposeAsync();
         await using var taken = await exclusive.WaitAsync(TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task A_lock_is_taken_even_after_the_locks_folder_was_removed()
+    {
+        await using var store = await EmbeddedStore.OpenAsync(_root, create: true, default);
+        Directory.Delete(Path.Combine(_root, "locks"), recursive: true);
+        await using var taken = await store.AcquireLockAsync("store", shared: false, default).WaitAsync(TimeSpan.FromSeconds(20));
+        File.Exists(Path.Combine(_root, "locks", "store.lock")).ShouldBeTrue();
+    }
 }

@@ -24,11 +24,14 @@ internal static class RunCommand
         command.Options.Add(jobs);
         LockstepCli.SetAction(command, async (session, ct) =>
         {
+            Diagnostics.PhaseTrace.Mark("command line parsed, run action started");
             var workspace = session.Workspace;
             var pipeline = await PipelineLoader.LoadFileAsync(workspace.PipelinePath, ct).ConfigureAwait(false);
+            Diagnostics.PhaseTrace.Mark("pipeline file read");
             var registry = CliSession.Registry(pipeline, workspace.Root);
             var resolved = PipelineResolver.Resolve(pipeline, session.Parse.GetValue(set) ?? []);
             var plan = Planner.Plan(resolved, registry, workspace.Root);
+            Diagnostics.PhaseTrace.Mark("step types registered, pipeline resolved and planned");
             foreach (var warning in plan.Warnings)
             {
                 await session.Err.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
@@ -45,6 +48,7 @@ internal static class RunCommand
                 throw new Errors.PipelineException(null, $"--force {id}: the pipeline has no step '{id}'.{Suggest.DidYouMean(id, plan.Steps.Select(s => s.Id))}");
             }
             var store = await session.OpenStoreAsync(ct, create: true).ConfigureAwait(false);
+            Diagnostics.PhaseTrace.Mark("store opened (SQLite, migrations checked)");
             var options = new RunOptions
             {
                 ForceAll = forceResult is not null && forced.Length == 0,
@@ -67,6 +71,7 @@ internal static class RunCommand
             {
                 result = await runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out) }, ct).ConfigureAwait(false);
             }
+            Diagnostics.PhaseTrace.Mark("run finished");
             if (session.Json)
             {
                 session.WriteJson(ToJson(result));

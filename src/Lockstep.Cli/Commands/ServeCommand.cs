@@ -23,10 +23,11 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "Most rows in one request", DefaultValueFactory = _ => 1000 };
         var poll = new Option<double>("--poll-seconds") { Description = "How often an alias is checked for a new version", DefaultValueFactory = _ => 2 };
         var name = new Option<string?>("--name") { Description = "Model name for a bundle file (default: the file name)" };
+        var durability = new Option<string>("--log-durability") { Description = "full: each answered prediction is fsynced (survives power loss; default); process: committed without fsync (survives a server crash or SIGKILL, not power loss)", DefaultValueFactory = _ => "full" };
         var envOverride = new Option<string?>("--allow-environment-mismatch") { Description = "Load a bundle trained in another environment anyway; give the reason (it is recorded)" };
         var command = new Command("serve", "Serve a model over HTTP: validated predictions, each durably logged before it is answered");
         command.Arguments.Add(target);
-        foreach (var o in new Option[] { port, host, keysFile, allowUnauthenticated, policy, maxBody, maxBatch, poll, name, envOverride })
+        foreach (var o in new Option[] { port, host, keysFile, allowUnauthenticated, policy, maxBody, maxBatch, poll, name, durability, envOverride })
         {
             command.Options.Add(o);
         }
@@ -37,7 +38,13 @@ internal static class ServeCommand
             {
                 "reject" => ValidationPolicy.Reject,
                 "flag" => ValidationPolicy.Flag,
-                var other => throw new LockstepException($"--on-invalid '{other}' is not 'reject' or 'flag'") { },
+                var other => throw new LockstepException($"--on-invalid '{other}' is not 'reject' or 'flag'"),
+            };
+            var logDurability = p.GetValue(durability) switch
+            {
+                "full" => LogDurability.Full,
+                "process" => LogDurability.Process,
+                var other => throw new LockstepException($"--log-durability '{other}' is not 'full' or 'process'"),
             };
             if (p.GetValue(port) is < 0 or > 65535)
             {
@@ -66,7 +73,7 @@ internal static class ServeCommand
                 PollInterval = TimeSpan.FromSeconds(Math.Max(0.05, p.GetValue(poll))),
                 ConsoleLogging = !session.Json,
             };
-            await using var log = PredictionLog.Open(store.Database.Path);
+            await using var log = PredictionLog.Open(store.Database.Path, logDurability);
             ModelServer server;
             try
             {

@@ -49,7 +49,15 @@ public static partial class PipelineLoader
             {
                 message = message[(idx + 3)..];
             }
-            throw new PipelineException(Loc(file, e.Start), $"this is not valid YAML: {message}. Check indentation and quoting around this place.");
+            message = message.TrimEnd('.') + ".";
+            var at = Loc(file, e.Start);
+            // YamlDotNet reports a tab in the indentation without a position; point at the tab.
+            if (e.Start.Line <= 1 && message.Contains("tab", StringComparison.Ordinal) && FirstIndentingTab(text) is var (line, column))
+            {
+                at = new SourceLocation(file, line, column);
+                message += " YAML indents with spaces only.";
+            }
+            throw new PipelineException(at, $"this is not valid YAML: {message} Check indentation and quoting around this place.");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -64,6 +72,21 @@ public static partial class PipelineLoader
             throw new PipelineException(problems);
         }
         return definition!;
+    }
+
+    private static (int Line, int Column)? FirstIndentingTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+        return null;
     }
 
     internal static SourceLocation Loc(string file, Mark mark) => new(file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));

@@ -10,7 +10,7 @@ namespace Lockstep.Running;
 /// </summary>
 public sealed record CacheKey(string Key, JsonObject Document)
 {
-    public static CacheKey Create(string type, string code, JsonObject parameters, IEnumerable<(string Name, ContentHash Hash)> inputs, IEnumerable<string> outputs, string environmentJson, long? seed)
+    public static CacheKey Create(string type, string code, JsonObject parameters, IEnumerable<(string Name, ContentHash Hash)> inputs, IEnumerable<string> outputs, string environmentJson, long? seed, string? externalState = null)
     {
         var inputDoc = new JsonObject();
         foreach (var (name, hash) in inputs.OrderBy(i => i.Name, StringComparer.Ordinal))
@@ -27,6 +27,10 @@ public sealed record CacheKey(string Key, JsonObject Document)
             ["env"] = JsonNode.Parse(environmentJson),
             ["seed"] = seed,
         };
+        if (externalState is not null)
+        {
+            doc["external"] = externalState;
+        }
         return new CacheKey(CanonicalJson.Hash(doc).Hex, doc);
     }
 
@@ -58,6 +62,10 @@ public sealed record CacheKey(string Key, JsonObject Document)
             }
         }
         Compare(pe?["packages"] as JsonObject, ce?["packages"] as JsonObject, "package", v => Text(v), reasons);
+        if (Text(previous["external"]) != Text(current["external"]))
+        {
+            reasons.Add($"external state changed: {Text(previous["external"])} → {Text(current["external"])}");
+        }
         if (Text(previous["seed"]) != Text(current["seed"]))
         {
             reasons.Add($"seed changed {Text(previous["seed"])} → {Text(current["seed"])}");

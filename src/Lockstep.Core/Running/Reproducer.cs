@@ -132,6 +132,10 @@ public sealed class Reproducer
             {
                 return ("code", code);
             }
+            if (reasons.FirstOrDefault(r => r.StartsWith("external", StringComparison.Ordinal)) is { } external)
+            {
+                return ("external", external);
+            }
             if (reasons.Where(r => r.StartsWith("environment", StringComparison.Ordinal) || r.StartsWith("package", StringComparison.Ordinal)).ToList() is { Count: > 0 } env)
             {
                 return ("environment", string.Join("; ", env));

@@ -43,20 +43,38 @@ public static class RunEnvironment
     /// <summary>The git revision of the workspace and whether its tree has uncommitted changes; "none" outside a repository.</summary>
     public static JsonObject CaptureSource(string workspaceRoot)
     {
-        var revision = Git(workspaceRoot, "rev-parse", "HEAD");
-        if (revision is null)
+        // One git process, not three: porcelain v2 with --branch reports the commit, the branch
+        // and the changed tracked files together, and a fully cached re-run pays for every spawn.
+        var status = Git(workspaceRoot, "status", "--porcelain=v2", "--branch", "--untracked-files=no", "--", ".");
+        string? revision = null, branch = null;
+        var changed = 0;
+        foreach (var line in (status ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# branch.oid ", StringComparison.Ordinal))
+            {
+                revision = line["# branch.oid ".Length..].Trim();
+            }
+            else if (line.StartsWith("# branch.head ", StringComparison.Ordinal))
+            {
+                branch = line["# branch.head ".Length..].Trim();
+            }
+            else if (!line.StartsWith('#'))
+            {
+                changed++;
+            }
+        }
+        if (revision is null or "(initial)")
         {
             return new JsonObject { ["vcs"] = "none" };
         }
-        var status = Git(workspaceRoot, "status", "--porcelain", "--untracked-files=no", "--", ".");
-        var branch = Git(workspaceRoot, "rev-parse", "--abbrev-ref", "HEAD");
         return new JsonObject
         {
             ["vcs"] = "git",
             ["revision"] = revision,
-            ["branch"] = branch,
-            ["dirty"] = !string.IsNullOrWhiteSpace(status),
-            ["changed_files"] = string.IsNullOrWhiteSpace(status) ? 0 : status.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length,
+            // what 'git rev-parse --abbrev-ref HEAD' says on a detached head
+            ["branch"] = branch == "(detached)" ? "HEAD" : branch,
+            ["dirty"] = changed > 0,
+            ["changed_files"] = changed,
         };
     }
 

@@ -34,6 +34,7 @@ public sealed class Runner
         var time = options.Time;
         await _store.Metadata.MarkInterruptedRunsAsync(RunEnvironment.Host(), IsAlive, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await using var storeLock = await _store.AcquireLockAsync("store", shared: true, cancellationToken).ConfigureAwait(false);
+        Diagnostics.PhaseTrace.Mark("runner: interrupted runs marked, store lock taken");
 
         var seedGenerated = plan.Pipeline.Seed is null;
         var seed = plan.Pipeline.Seed ?? RunEnvironment.NewSeed();
@@ -56,7 +57,9 @@ public sealed class Runner
             EnvironmentJson = CanonicalJson.Serialize(RunEnvironment.Capture()),
             SourceJson = CanonicalJson.Serialize(RunEnvironment.CaptureSource(plan.WorkspaceRoot)),
         };
+        Diagnostics.PhaseTrace.Mark("runner: environment and source (git) captured");
         await _store.Metadata.CreateRunAsync(run, cancellationToken).ConfigureAwait(false);
+        Diagnostics.PhaseTrace.Mark("runner: run record created");
         options.Observer?.RunStarted(run.Id, plan);
 
         var results = new Dictionary<string, Task<StepRunRecord>>(StringComparer.Ordinal);
@@ -66,6 +69,7 @@ public sealed class Runner
         try
         {
             var external = await StoreExternalInputsAsync(plan, options, cancellationToken).ConfigureAwait(false);
+            Diagnostics.PhaseTrace.Mark("runner: external inputs hashed");
             using var slots = new SemaphoreSlim(options.MaxParallelism);
             foreach (var step in plan.Steps)
             {
@@ -76,6 +80,7 @@ public sealed class Runner
             {
                 records.Add(await results[step.Id].ConfigureAwait(false));
             }
+            Diagnostics.PhaseTrace.Mark("runner: every step finished or reused");
             var failed = records.Where(r => r.Status == StepStatus.Failed).ToList();
             status = failed.Count == 0 ? RunStatus.Succeeded : RunStatus.Failed;
             error = failed.Count == 0 ? null : string.Join("\n", failed.Select(f => f.Error));
@@ -219,7 +224,8 @@ public sealed class Runner
             inputs.Select(i => (i.Name, i.Hash)),
             step.Outputs,
             _registry.EnvironmentIdentity(step.Type),
-            signature.UsesSeed ? seed : null);
+            signature.UsesSeed ? seed : null,
+            await step.Type.DescribeExternalStateAsync(step.Parameters, _store, cancellationToken).ConfigureAwait(false));
         var keyJson = CanonicalJson.Serialize(key.Document);
         var forced = options.ForceAll || options.ForceSteps.Contains(step.Id);
 

@@ -19,6 +19,14 @@ public interface IStepType
     IEnumerable<PipelineProblem> Validate(StepDeclaration step, StepParameters parameters) => [];
 
     /// <summary>
+    /// State outside the step's inputs that its result depends on (e.g. which model version holds
+    /// an alias in the registry), as a short text; it joins the cache key so that a change to that
+    /// state re-runs the step. Null (the default) for a step that reads only its inputs.
+    /// </summary>
+    Task<string?> DescribeExternalStateAsync(StepParameters parameters, Storage.IStore store, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(null);
+
+    /// <summary>
     /// Runs the step: reads <see cref="StepContext.Inputs"/>, writes every output to
     /// <see cref="StepContext.OutputPath"/>. Throw <see cref="StepInputException"/> for bad data.
     /// </summary>

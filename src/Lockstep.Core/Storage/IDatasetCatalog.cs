@@ -1,5 +1,3 @@
-using Lockstep.Hashing;
-
 namespace Lockstep.Storage;
 
 /// <summary>
@@ -20,32 +18,4 @@ public interface IDatasetCatalog
 
     /// <summary>The latest version of every name, by name.</summary>
     Task<IReadOnlyList<DatasetVersion>> ListLatestAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>What a producer (the ingest step) registers.</summary>
-public sealed record NewDatasetVersion(
-    string Name,
-    ContentHash Snapshot,
-    ContentHash Statistics,
-    long Rows,
-    int Columns,
-    string Source,
-    string? RunId,
-    string? StepId,
-    DateTimeOffset CreatedAt);
-
-/// <summary>One catalogued version of a named dataset.</summary>
-public sealed record DatasetVersion(
-    string Name,
-    int Version,
-    ContentHash Snapshot,
-    ContentHash Statistics,
-    long Rows,
-    int Columns,
-    string Source,
-    string? RunId,
-    string? StepId,
-    DateTimeOffset CreatedAt)
-{
-    public override string ToString() => $"{Name}@{Version}";
 }

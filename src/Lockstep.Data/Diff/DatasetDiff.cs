@@ -3,9 +3,6 @@ using Lockstep.Data.Statistics;
 
 namespace Lockstep.Data.Diff;
 
-/// <summary>One column's change between two snapshots, with a score to rank the largest shifts.</summary>
-public sealed record ColumnShift(string Column, string Measure, string Before, string After, double Score);
-
 /// <summary>
 /// The difference between two snapshots' statistics: columns added, removed or retyped, row
 /// counts, and the largest shifts in each shared column (missing rate, mean in standard

@@ -22,7 +22,7 @@ public sealed record IngestOptions
     public BadRowPolicy OnBadRows { get; init; } = BadRowPolicy.Error;
 
     /// <summary>Rows per in-memory batch; memory is bounded by this, not by the file's row count.</summary>
-    public int BatchRows { get; init; } = 65_536;
+    public int BatchRows { get; init; } = Snapshots.SnapshotWriter.RowGroupSize;
 
     /// <summary>Rows read to infer types before writing; a later value that does not fit widens the type and restarts.</summary>
     public int InferenceRows { get; init; } = 10_000;

@@ -13,8 +13,13 @@ namespace Lockstep.Data.Ingest;
 internal sealed class IngestPass(string[] names, InferredType[] types, bool[] declared, IngestOptions options, string? rejectsPath)
 {
     private readonly MissingMarkers _missing = new(options.Missing);
-    private readonly ColumnBuilder[] _builders = names.Select((n, i) => new ColumnBuilder(n, types[i].ToColumnType(), Math.Min(options.BatchRows, 4096))).ToArray();
+    private readonly ColumnBuilder[] _builders = names.Select((n, i) => new ColumnBuilder(n, types[i].ToColumnType(), options.BatchRows)).ToArray();
     private readonly StringPool[] _pools = names.Select(_ => new StringPool()).ToArray();
+
+    // The previous batch's statistics and Parquet encoding run on another core while the next
+    // batch is parsed; one batch at a time, in order, so the output does not change.
+    private Task _pending = Task.CompletedTask;
+    private Table? _previous;
 
     internal sealed record Widening(int Column, InferredType Type, long Line, string Text);
 
@@ -29,35 +34,44 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         await using var rejects = new RejectsWriter(rejectsPath);
         await using (var writer = await SnapshotWriter.CreateAsync(snapshotPath, layout, Metadata(), cancellationToken).ConfigureAwait(false))
         {
-            var inBatch = 0;
-            while (await src.ReadAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                var problem = Convert(src, inBatch, out var widened);
-                if (widened is not null)
+                var inBatch = 0;
+                while (await src.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return new Outcome(rows, rejects.Count, null, widened);
-                }
-                if (problem is not null)
-                {
-                    if (options.OnBadRows == BadRowPolicy.Error)
+                    var problem = Convert(src, inBatch, out var widened);
+                    if (widened is not null)
                     {
-                        throw new DataException(problem + " (or set 'on_bad_rows: skip' to skip such rows into the rejects artifact)");
+                        return new Outcome(rows, rejects.Count, null, widened);
                     }
-                    rejects.Add(src.Line, src.Offset, problem, src.Raw);
-                    continue;
+                    if (problem is not null)
+                    {
+                        if (options.OnBadRows == BadRowPolicy.Error)
+                        {
+                            throw new DataException(problem + " (or set 'on_bad_rows: skip' to skip such rows into the rejects artifact)");
+                        }
+                        rejects.Add(src.Line, src.Offset, problem, src.Raw);
+                        continue;
+                    }
+                    rows++;
+                    if (++inBatch == options.BatchRows)
+                    {
+                        await FlushAsync(writer, stats, cancellationToken).ConfigureAwait(false);
+                        inBatch = 0;
+                    }
                 }
-                rows++;
-                if (++inBatch == options.BatchRows)
+                if (inBatch > 0)
                 {
                     await FlushAsync(writer, stats, cancellationToken).ConfigureAwait(false);
-                    inBatch = 0;
                 }
+                await _pending.ConfigureAwait(false);
+                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
-            if (inBatch > 0)
+            finally
             {
-                await FlushAsync(writer, stats, cancellationToken).ConfigureAwait(false);
+                // Never dispose the writer under a batch still being written.
+                await _pending.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
-            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         if (rows == 0)
         {
@@ -80,9 +94,21 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
 
     private async Task FlushAsync(SnapshotWriter writer, StatisticsCollector stats, CancellationToken cancellationToken)
     {
+        await _pending.ConfigureAwait(false);
+        if (_previous is not null)
+        {
+            for (var i = 0; i < _builders.Length; i++)
+            {
+                _builders[i].Recycle(_previous.Columns[i]);
+            }
+        }
         var batch = new Table(_builders.Select(b => b.Build()).ToArray());
-        stats.Add(batch);
-        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        _previous = batch;
+        _pending = Task.Run(async () =>
+        {
+            stats.Add(batch);
+            await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>Appends the record's values; returns a problem (row not added) or sets <paramref name="widened"/>.</summary>
@@ -111,14 +137,14 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
             switch (b.Type)
             {
                 case ColumnType.Int64:
-                    ok = FieldParsers.TryInt64(field, out var l);
+                    ok = FastNumbers.TryInt64(field, out var l);
                     if (ok)
                     {
                         b.Add(l);
                     }
                     break;
                 case ColumnType.Double:
-                    ok = FieldParsers.TryDouble(field, out var d);
+                    ok = FastNumbers.TryDouble(field, out var d);
                     if (ok)
                     {
                         b.Add(d);

@@ -78,8 +78,7 @@ internal sealed class ParquetRecordSource : IRecordSource
             _group = new Array?[_fields.Length];
             for (var i = 0; i < _fields.Length; i++)
             {
-                using var raw = await group.ReadRawColumnDataBaseAsync(_fields[i], cancellationToken).ConfigureAwait(false);
-                _group[i] = ToArray(raw, _groupRows);
+                _group[i] = await ReadColumnAsync(group, _fields[i], _groupRows, Description, cancellationToken).ConfigureAwait(false);
             }
         }
         Line++;
@@ -113,23 +112,40 @@ internal sealed class ParquetRecordSource : IRecordSource
         await _stream.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static Array ToArray(Parquet.Data.RawColumnData raw, int rows)
+    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int rows, string description, CancellationToken ct)
     {
-        // RawColumnData<T> exposes NullableValues (nullable columns) or Values; reflection keeps this type-agnostic.
-        var type = raw.GetType();
-        var nullable = type.GetProperty("NullableValues");
-        object? span = null;
-        try
+        var t = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+        if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>))
         {
-            span = nullable?.GetValue(raw);
+            var s = new string?[rows];
+            await group.ReadAsync(field, s.AsMemory(), null, ct).ConfigureAwait(false);
+            return s;
         }
-        catch (System.Reflection.TargetInvocationException)
+        return t switch
         {
-            span = null;
+            _ when t == typeof(long) => await ReadAsync<long>(group, field, rows, ct).ConfigureAwait(false),
+            _ when t == typeof(int) => await ReadAsync<int>(group, field, rows, ct).ConfigureAwait(false),
+            _ when t == typeof(short) => await ReadAsync<short>(group, field, rows, ct).ConfigureAwait(false),
+            _ when t == typeof(byte) => await ReadAsync<byte>(group, field, rows, ct).ConfigureAwait(false),
+            _ when t == typeof(double) => await ReadAsync<double>(group, field, rows, ct).ConfigureAwait(false),
+            _ when t == typeof(float) => await ReadAsync<float>(group, field, rows, ct).ConfigureAwait(false),
+            _ when t == typeof(decimal) => await ReadAsync<decimal>(group, field, rows, ct).ConfigureAwait(false),
+            _ when t == typeof(bool) => await ReadAsync<bool>(group, field, rows, ct).ConfigureAwait(false),
+            _ when t == typeof(DateTime) => await ReadAsync<DateTime>(group, field, rows, ct).ConfigureAwait(false),
+            _ => throw new DataException($"{description}: column '{field.Name}' has Parquet type {t.Name}, which ingest does not read; convert it to a number, text or boolean"),
+        };
+    }
+
+    private static async Task<Array> ReadAsync<T>(ParquetRowGroupReader group, DataField field, int rows, CancellationToken ct) where T : struct
+    {
+        if (field.IsNullable)
+        {
+            var nullable = new T?[rows];
+            await group.ReadAsync<T>(field, nullable.AsMemory(), null, ct).ConfigureAwait(false);
+            return nullable;
         }
-        span ??= type.GetProperty("Values")!.GetValue(raw);
-        var toArray = span!.GetType().GetMethod("ToArray")!;
-        var array = (Array)toArray.Invoke(span, null)!;
-        return array.Length == rows ? array : throw new DataException($"a Parquet column has {array.Length} values for {rows} rows; the file may be damaged");
+        var values = new T[rows];
+        await group.ReadAsync<T>(field, values.AsMemory(), null, ct).ConfigureAwait(false);
+        return values;
     }
 }

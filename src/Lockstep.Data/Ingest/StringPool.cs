@@ -1,23 +1,22 @@
-using System.Buffers;
 using System.Text;
 
 namespace Lockstep.Data.Ingest;
 
 /// <summary>
 /// Turns UTF-8 fields into strings, reusing one string per distinct short value: categorical
-/// columns (a handful of values repeated millions of times) then allocate nothing per row.
+/// columns (a handful of values repeated millions of times) then neither decode nor allocate per
+/// row. Keyed by the UTF-8 bytes in a small open-addressing table, so a hit costs one hash and
+/// one byte comparison.
 /// </summary>
 internal sealed class StringPool
 {
     private const int MaxPooledLength = 64;
-    private const int MaxEntries = 8192;
-    private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-
-    public StringPool()
-    {
-        _lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
-    }
+    private const int Capacity = 1 << 14;
+    private const int MaxEntries = Capacity / 2;
+    private readonly int[] _hashes = new int[Capacity];
+    private readonly byte[]?[] _keys = new byte[]?[Capacity];
+    private readonly string?[] _values = new string?[Capacity];
+    private int _count;
 
     public string Get(ReadOnlySpan<byte> utf8)
     {
@@ -29,18 +28,30 @@ internal sealed class StringPool
         {
             return Encoding.UTF8.GetString(utf8);
         }
-        Span<char> chars = stackalloc char[MaxPooledLength];
-        var n = Encoding.UTF8.GetChars(utf8, chars);
-        var span = chars[..n];
-        if (_lookup.TryGetValue(span, out var existing))
+        var hc = new HashCode();
+        hc.AddBytes(utf8);
+        var hash = hc.ToHashCode();
+        var slot = hash & (Capacity - 1);
+        while (true)
         {
-            return existing;
+            var key = _keys[slot];
+            if (key is null)
+            {
+                var s = Encoding.UTF8.GetString(utf8);
+                if (_count < MaxEntries)
+                {
+                    _keys[slot] = utf8.ToArray();
+                    _hashes[slot] = hash;
+                    _values[slot] = s;
+                    _count++;
+                }
+                return s;
+            }
+            if (_hashes[slot] == hash && utf8.SequenceEqual(key))
+            {
+                return _values[slot]!;
+            }
+            slot = (slot + 1) & (Capacity - 1);
         }
-        var s = new string(span);
-        if (_pool.Count < MaxEntries)
-        {
-            _pool[s] = s;
-        }
-        return s;
     }
 }

@@ -13,7 +13,7 @@ namespace Lockstep.Data.Snapshots;
 public sealed class SnapshotWriter : IAsyncDisposable
 {
     /// <summary>Rows per Parquet row group. Part of the format: changing it changes every snapshot's bytes.</summary>
-    public const int RowGroupSize = 65_536;
+    public const int RowGroupSize = 32_768;
 
     /// <summary>The value of the file metadata key <see cref="FormatKey"/>.</summary>
     public const string FormatVersion = "snapshot/1";
@@ -66,6 +66,9 @@ public sealed class SnapshotWriter : IAsyncDisposable
         var options = new ParquetOptions
         {
             CompressionMethod = CompressionMethod.Snappy,
+            // Parquet.Net pools its buffers without limit by default; cap what the pool keeps.
+            MaximumSmallPoolFreeBytes = 16 << 20,
+            MaximumLargePoolFreeBytes = 32 << 20,
         };
         var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, options, append: false, cancellationToken).ConfigureAwait(false);
         // Sorted keys: the footer must not depend on the caller's dictionary order.
@@ -94,6 +97,13 @@ public sealed class SnapshotWriter : IAsyncDisposable
             {
                 throw new ArgumentException($"batch column {i} is {batch.Columns[i]}, the snapshot expects {Layout[i].Name}: {Layout[i].Type.ToName()}", nameof(batch));
             }
+        }
+        if (_buffer.Length > 0 && _buffer[0].Count == 0 && batch.RowCount == RowGroupSize)
+        {
+            // Aligned batch (ingest sends these): write it as the row group without copying.
+            RowCount += batch.RowCount;
+            await WriteRowGroupAsync(batch.Columns, cancellationToken).ConfigureAwait(false);
+            return;
         }
         var start = 0;
         while (start < batch.RowCount)
@@ -149,12 +159,15 @@ public sealed class SnapshotWriter : IAsyncDisposable
         }
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private Task FlushAsync(CancellationToken cancellationToken) =>
+        WriteRowGroupAsync(_buffer.Select(b => b.Build()).ToArray(), cancellationToken);
+
+    private async Task WriteRowGroupAsync(IReadOnlyList<Column> columns, CancellationToken cancellationToken)
     {
         using var group = _writer.CreateRowGroup();
-        for (var i = 0; i < _buffer.Length; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
-            var column = _buffer[i].Build();
+            var column = columns[i];
             var field = _fields[i];
             switch (column.Type)
             {

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Lockstep.Data.Statistics;
 
 /// <summary>Statistics of one column. Numeric fields are null where they do not apply (e.g. mean of text).</summary>
@@ -50,18 +48,3 @@ public sealed record ColumnStatistics
     /// <summary>Lengths in characters (UTF-16 code units) of text values.</summary>
     public TextLengths? Lengths { get; init; }
 }
-
-/// <summary>One histogram bar: values in [Low, High) (the last bin includes High).</summary>
-public sealed record HistogramBin(double Low, double High, long Count);
-
-/// <summary>A value and how many rows hold it.</summary>
-public sealed record ValueCount(string Value, long Count);
-
-/// <summary>Shortest, mean and longest text length.</summary>
-public sealed record TextLengths(long Min, double Mean, long Max);
-
-/// <summary>Source-generated JSON for the statistics artifact (snake_case, stable property order).</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(DatasetStatistics))]
-internal sealed partial class StatisticsJson : JsonSerializerContext;

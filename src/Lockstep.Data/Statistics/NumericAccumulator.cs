@@ -33,7 +33,14 @@ internal sealed class NumericAccumulator
 
     public long NonFinite { get; private set; }
 
-    public bool NeedsSecondPass => _counts is null && _n > 0;
+    public bool NeedsSecondPass
+    {
+        get
+        {
+            FlushRun();
+            return _counts is null && _n > 0;
+        }
+    }
 
     public void AddMissing()
     {
@@ -41,18 +48,44 @@ internal sealed class NumericAccumulator
         Missing++;
     }
 
+    // Equal values arrive in runs (zeros, flags); a run is folded in once, with the same result
+    // as value-by-value updates up to rounding, and the same result for any batch split.
+    private double _runValue;
+    private long _runLength;
+
     public void Add(double v)
     {
         Rows++;
+        if (_runLength > 0 && v.Equals(_runValue))
+        {
+            _runLength++;
+            return;
+        }
+        FlushRun();
         if (!double.IsFinite(v))
         {
             NonFinite++;
             return;
         }
-        _n++;
+        _runValue = v;
+        _runLength = 1;
+    }
+
+    /// <summary>Folds the pending run into the moments and counts; called before reading results.</summary>
+    public void FlushRun()
+    {
+        if (_runLength == 0)
+        {
+            return;
+        }
+        var v = _runValue;
+        var k = _runLength;
+        _runLength = 0;
+        var n = _n + k;
         var delta = v - _mean;
-        _mean += delta / _n;
-        _m2 += delta * (v - _mean);
+        _mean += delta * k / n;
+        _m2 += delta * delta * _n * k / n;
+        _n = n;
         if (v < _min)
         {
             _min = v;
@@ -63,7 +96,7 @@ internal sealed class NumericAccumulator
         }
         if (_counts is not null)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(_counts, v == 0 ? 0.0 : v, out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_counts, v == 0 ? 0.0 : v, out _) += k;
             if (_counts.Count > ExactCap)
             {
                 _counts = null;
@@ -89,6 +122,7 @@ internal sealed class NumericAccumulator
 
     public ColumnStatistics Build(string name, string type)
     {
+        FlushRun();
         var stats = new ColumnStatistics
         {
             Name = name,

@@ -23,7 +23,7 @@ internal static class IngestParameters
         ParameterSpec.Opt("on_bad_rows", ParameterKind.String, JsonValue.Create("error"), "error: stop at the first bad row; skip: skip bad rows into the rejects output") with { Choices = ["error", "skip"] },
         ParameterSpec.Opt("trim", ParameterKind.Boolean, JsonValue.Create(false), "trim spaces around fields"),
         ParameterSpec.Opt("encoding", ParameterKind.String, JsonValue.Create("utf-8"), "text encoding; only utf-8 is read"),
-        ParameterSpec.Opt("batch_rows", ParameterKind.Integer, JsonValue.Create(65_536L), "rows held in memory at once"),
+        ParameterSpec.Opt("batch_rows", ParameterKind.Integer, JsonValue.Create((long)Lockstep.Data.Snapshots.SnapshotWriter.RowGroupSize), "rows held in memory at once"),
         ParameterSpec.Opt("query", ParameterKind.String, null, "SQL query when the source is a SQLite database; add ORDER BY or 'key' for a stable order"),
         ParameterSpec.Opt("name", ParameterKind.String, null, "register the snapshot in the dataset catalogue under this name (see 'lockstep data list')"),
     ];
@@ -63,7 +63,7 @@ internal static class IngestParameters
                 types[column] = ColumnTypes.TryParse(text, out var t) ? t : throw new StepInputException($"parameter 'types': column '{column}' has type '{text}'; use {ColumnTypes.Accepted}");
             }
         }
-        var batch = p.GetInt64OrNull("batch_rows") ?? 65_536;
+        var batch = p.GetInt64OrNull("batch_rows") ?? Lockstep.Data.Snapshots.SnapshotWriter.RowGroupSize;
         if (batch is < 1 or > 10_000_000)
         {
             throw new StepInputException($"parameter 'batch_rows' must be between 1 and 10000000, not {batch}");

@@ -138,6 +138,9 @@ public sealed class Column
         _ => WrapBoolean(Name, _boolean.AsSpan(start, count).ToArray()),
     };
 
+    /// <summary>The storage array (for recycling by <see cref="ColumnBuilder"/>).</summary>
+    internal Array Backing => (Array?)_int64 ?? (Array?)_double ?? (Array?)_string ?? _boolean!;
+
     public override string ToString() => $"{Name}: {Type.ToName()} × {Length}";
 
     private static T[] Pick<T>(T[] source, IReadOnlyList<int> rows)

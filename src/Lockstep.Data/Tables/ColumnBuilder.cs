@@ -11,10 +11,14 @@ public sealed class ColumnBuilder
     private string?[] _string = [];
     private bool?[] _boolean = [];
 
+    private readonly int _capacity;
+
+    /// <param name="capacity">Values expected per <see cref="Build"/>; the builder starts that large after each build.</param>
     public ColumnBuilder(string name, ColumnType type, int capacity = 1024)
     {
         Name = name;
         Type = type;
+        _capacity = capacity;
         Reset(capacity);
     }
 
@@ -39,25 +43,37 @@ public sealed class ColumnBuilder
 
     public void Add(long? value)
     {
-        Grow();
+        if (Count == _int64.Length)
+        {
+            Grow();
+        }
         _int64[Count++] = value;
     }
 
     public void Add(double? value)
     {
-        Grow();
+        if (Count == _double.Length)
+        {
+            Grow();
+        }
         _double[Count++] = value;
     }
 
     public void Add(string? value)
     {
-        Grow();
+        if (Count == _string.Length)
+        {
+            Grow();
+        }
         _string[Count++] = value;
     }
 
     public void Add(bool? value)
     {
-        Grow();
+        if (Count == _boolean.Length)
+        {
+            Grow();
+        }
         _boolean[Count++] = value;
     }
 
@@ -86,6 +102,21 @@ public sealed class ColumnBuilder
         Count += count;
     }
 
+    private Array? _spare;
+
+    /// <summary>
+    /// Hands the array behind <paramref name="column"/> (built by this builder, no longer used by
+    /// anyone) back for the next batch, so steady-state ingest allocates no new batch arrays.
+    /// </summary>
+    internal void Recycle(Column column)
+    {
+        var array = column.Backing;
+        if (column.Type == Type && array.Length == _capacity)
+        {
+            _spare = array;
+        }
+    }
+
     /// <summary>The collected values as a column; the builder starts empty again.</summary>
     public Column Build()
     {
@@ -96,7 +127,7 @@ public sealed class ColumnBuilder
             ColumnType.String => Column.WrapString(Name, Trim(_string)),
             _ => Column.WrapBoolean(Name, Trim(_boolean)),
         };
-        Reset(Math.Max(16, Count));
+        Reset(Math.Max(16, _capacity));
         return column;
     }
 
@@ -105,6 +136,18 @@ public sealed class ColumnBuilder
     private void Reset(int capacity)
     {
         Count = 0;
+        if (_spare is not null)
+        {
+            switch (Type)
+            {
+                case ColumnType.Int64: _int64 = (long?[])_spare; break;
+                case ColumnType.Double: _double = (double?[])_spare; break;
+                case ColumnType.String: _string = (string?[])_spare; Array.Clear(_string); break;
+                default: _boolean = (bool?[])_spare; break;
+            }
+            _spare = null;
+            return;
+        }
         switch (Type)
         {
             case ColumnType.Int64: _int64 = new long?[capacity]; break;

@@ -7,6 +7,10 @@ public static class BundleEntries
     public const string Model = "model.zip";
     public const string Preprocessing = "preprocessing.json";
     public const string Schema = "schema.json";
+    /// <summary>The training data's expectations (the data layer's schema/1 YAML), for validating requests.</summary>
+    public const string Expectations = "expectations.yaml";
+    /// <summary>The training data's statistics (statistics/1 JSON), for drift monitoring.</summary>
+    public const string Statistics = "statistics.json";
     public const string Metrics = "metrics.json";
     public const string Profile = "profile.json";
     public const string Environment = "environment.json";
@@ -16,5 +20,5 @@ public static class BundleEntries
     public const string Manifest = "manifest.json";
 
     public static IReadOnlyList<string> Ordered { get; } =
-        [Format, Model, Preprocessing, Schema, Metrics, Profile, Environment, Lineage, Example];
+        [Format, Model, Preprocessing, Schema, Expectations, Statistics, Metrics, Profile, Environment, Lineage, Example];
 }

@@ -14,7 +14,8 @@ namespace Lockstep.ML.Bundles;
 public sealed class ModelBundle
 {
     public const string FormatName = "lockstep-model-bundle";
-    public const int FormatVersion = 1;
+    /// <summary>2: the hash manifest names its algorithm (blake3) instead of sha256 (version 1).</summary>
+    public const int FormatVersion = 2;
 
     private readonly Dictionary<string, byte[]> _entries;
 
@@ -34,10 +35,22 @@ public sealed class ModelBundle
 
     public JsonNode? Entry(string name) => JsonNode.Parse(_entries[name]);
 
+    /// <summary>The raw bytes of an entry (e.g. <see cref="BundleEntries.Expectations"/>, which is YAML).</summary>
+    public byte[] RawEntry(string name) => _entries[name];
+
+    /// <summary>The training data's expectations; validate serving requests with <c>new SchemaValidator(Expectations).ValidateRow(row)</c>.</summary>
+    public Lockstep.Data.Schemas.DatasetSchema Expectations =>
+        Lockstep.Data.Schemas.DatasetSchema.FromYaml(System.Text.Encoding.UTF8.GetString(_entries[BundleEntries.Expectations]), BundleEntries.Expectations);
+
+    /// <summary>The training data's statistics, the baseline for drift monitoring.</summary>
+    public Lockstep.Data.Statistics.DatasetStatistics TrainingStatistics =>
+        Lockstep.Data.Statistics.DatasetStatistics.FromJson(System.Text.Encoding.UTF8.GetString(_entries[BundleEntries.Statistics]), BundleEntries.Statistics);
+
     public static ModelBundle Create(
         byte[] model,
         PreprocessingManifest preprocessing,
         InputSchema schema,
+        TrainingDataProfile data,
         JsonObject metrics,
         StaticProfile profile,
         EnvironmentLock environment,
@@ -48,6 +61,8 @@ public sealed class ModelBundle
             [BundleEntries.Model] = model,
             [BundleEntries.Preprocessing] = MLJson.ToBytes(preprocessing),
             [BundleEntries.Schema] = MLJson.ToBytes(schema),
+            [BundleEntries.Expectations] = System.Text.Encoding.UTF8.GetBytes(data.Expectations.ToYaml()),
+            [BundleEntries.Statistics] = System.Text.Encoding.UTF8.GetBytes(data.Statistics.ToJson()),
             [BundleEntries.Metrics] = MLJson.ToBytes(SortedCopy(metrics)),
             [BundleEntries.Profile] = MLJson.ToBytes(profile),
             [BundleEntries.Environment] = MLJson.ToBytes(environment),
@@ -56,8 +71,11 @@ public sealed class ModelBundle
         });
 
     /// <summary>The same bundle with its metrics replaced (the evaluate step fills them in).</summary>
-    public ModelBundle WithMetrics(JsonObject metrics) =>
-        new(new Dictionary<string, byte[]>(_entries, StringComparer.Ordinal) { [BundleEntries.Metrics] = MLJson.ToBytes(SortedCopy(metrics)) });
+    public ModelBundle WithMetrics(JsonObject metrics) => With(BundleEntries.Metrics, MLJson.ToBytes(SortedCopy(metrics)));
+
+    /// <summary>The same bundle with one entry's content replaced (the hash manifest follows when written); for tests and tools.</summary>
+    public ModelBundle With(string entry, byte[] content) =>
+        new(new Dictionary<string, byte[]>(_entries, StringComparer.Ordinal) { [entry] = content });
 
     public byte[] ToBytes()
     {

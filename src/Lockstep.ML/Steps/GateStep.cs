@@ -21,6 +21,10 @@ public sealed class GateStep : IStepType
     {
         Type = "gate",
         Description = "Fails the pipeline when metrics or the performance profile miss thresholds, or the model is worse than the one holding an alias.",
+        // With compare_to the verdict depends on which model holds the alias now: that registry
+        // state joins the cache key (DescribeExternalStateAsync), and reproduce reports the gate
+        // instead of requiring the same bytes, since the registry has moved on since the run.
+        Deterministic = false,
         Inputs =
         [
             new InputSpec("metrics", true, "the evaluate step's metrics"),
@@ -35,6 +39,16 @@ public sealed class GateStep : IStepType
             ParameterSpec.Opt("margin", ParameterKind.Number, 0.0, "how much worse than the reference model is still accepted"),
         ],
     };
+
+    public async Task<string?> DescribeExternalStateAsync(StepParameters parameters, IStore store, CancellationToken cancellationToken)
+    {
+        if (parameters.GetStringOrNull("compare_to") is not { } text || !ModelReference.TryParse(text, out var reference))
+        {
+            return null;
+        }
+        var holder = await store.Models.FindAsync(reference, cancellationToken).ConfigureAwait(false);
+        return holder is null ? $"{text} = none" : $"{text} = version {holder.Version} ({holder.BundleHash.Short})";
+    }
 
     public IEnumerable<PipelineProblem> Validate(StepDeclaration step, StepParameters parameters)
     {
@@ -105,9 +119,9 @@ public sealed class GateStep : IStepType
                 ["metric"] = c.Metric,
                 ["operator"] = c.Operator,
                 ["threshold"] = double.IsNaN(c.Threshold) ? null : c.Threshold,
-                ["actual"] = c.Actual,
+                // Measured values (latency, load time) differ on every run; the verdict keeps only
+                // the outcome so that it reproduces bit for bit. The values are in the log.
                 ["passed"] = c.Passed,
-                ["detail"] = c.Detail,
             }).ToArray()),
         };
         foreach (var c in checks)

@@ -34,7 +34,8 @@ public sealed class TrainStep : IStepType
 
     public async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var frame = await StepData.ReadFrameAsync(context, "train", cancellationToken).ConfigureAwait(false);
+        var table = await StepData.ReadTableAsync(context, "train", cancellationToken).ConfigureAwait(false);
+        var frame = Frames.TableFrames.ToFrame(table);
         JsonObject? tuned = null;
         if (context.Inputs.ContainsKey("tuned"))
         {
@@ -45,7 +46,7 @@ public sealed class TrainStep : IStepType
         var featurize = TrainingParameters.Featurize(context.Parameters);
         var trainer = TrainingParameters.Trainer(context.Parameters, tuned);
         var lineage = Lineage(context, trainer.Trainer);
-        var result = ModelBuilder.Build(frame, featurize, trainer, context.Seed32, lineage);
+        var result = ModelBuilder.Build(frame, table, featurize, trainer, context.Seed32, lineage, context.Log);
         await result.Bundle.WriteAsync(context.OutputPath("bundle"), cancellationToken).ConfigureAwait(false);
         await File.WriteAllBytesAsync(context.OutputPath("preprocessing"), MLJson.ToBytes(result.Preprocessing), cancellationToken).ConfigureAwait(false);
         context.SetMetric("training_rows", result.Model.TrainingRows);

@@ -12,17 +12,34 @@ namespace Lockstep.ML.Training;
 /// </summary>
 public static class ModelBuilder
 {
-    public static TrainingResult Build(Frame train, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage)
+    public static TrainingResult Build(Frame train, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage) =>
+        Build(train, null, featurize, trainer, seed, lineage);
+
+    /// <summary>Builds a model; <paramref name="table"/> (the typed source of <paramref name="train"/>, when there is one) gives the bundle's expectations their exact column types.</summary>
+    public static TrainingResult Build(Frame train, Lockstep.Data.Tables.Table? table, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage, TextWriter? log = null)
     {
+        // Phase timings go to the step log only (never into an output), to show where time goes.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        void Phase(string name)
+        {
+            log?.WriteLine($"  {name}: {watch.Elapsed.TotalMilliseconds:0} ms");
+            watch.Restart();
+        }
         var manifest = Featurizer.Fit(train, featurize);
+        Phase("fit preprocessing");
         var transformer = new FeatureTransformer(manifest);
         var features = transformer.Transform(train);
         var labels = transformer.Labels(train);
+        Phase("transform");
         var model = ModelTrainer.Train(features, labels, manifest, trainer, seed);
+        Phase("train " + trainer.Trainer);
         var modelBytes = model.ToBytes();
+        Phase("save model");
         var schema = InputSchema.FromFrame(train, manifest);
         var profile = new StaticProfile(modelBytes.LongLength, manifest.FeatureNames.Count, manifest.Features.Count, trainer.Trainer, manifest.Label.Task);
-        var bundle = ModelBundle.Create(modelBytes, manifest, schema, [], profile, EnvironmentLock.Current(), lineage, Example(train, manifest));
+        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest.Label.Column, CancellationToken.None).GetAwaiter().GetResult();
+        Phase("statistics and expectations");
+        var bundle = ModelBundle.Create(modelBytes, manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage, Example(train, manifest));
         return new TrainingResult(manifest, model, bundle, features);
     }
 

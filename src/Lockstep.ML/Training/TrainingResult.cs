@@ -3,5 +3,5 @@ using Lockstep.ML.Features;
 
 namespace Lockstep.ML.Training;
 
-/// <summary>What <see cref="ModelBuilder.Build"/> produced: the fitted preprocessing, the model and the bundle holding both.</summary>
+/// <summary>What <see cref="ModelBuilder"/> produced: the fitted preprocessing, the model and the bundle holding both.</summary>
 public sealed record TrainingResult(PreprocessingManifest Preprocessing, TrainedModel Model, ModelBundle Bundle, float[][] TrainingFeatures);

@@ -17,7 +17,4 @@ public sealed record BatchOptions
 
     /// <summary>Score rows that fail validation anyway and mark them (true), or leave them unscored with their findings (false).</summary>
     public bool FlagInvalid { get; init; }
-
-    /// <summary>Records per prediction-log transaction.</summary>
-    public int LogChunk { get; init; } = 8192;
 }

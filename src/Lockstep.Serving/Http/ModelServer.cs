@@ -67,6 +67,12 @@ public sealed class ModelServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes * 2;
             k.Listen(address, options.Port);
         });
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Lockstep model server";
+            document.Info.Description = $"Serves {source.Description}. Request rows are the model's raw input fields; GET /v1/models/{{name}} lists them with their expectations.";
+            return Task.CompletedTask;
+        }));
         var app = builder.Build();
         var metrics = new ServingMetrics();
         metrics.ModelVersion.Set(holder.Current!.Version);
@@ -86,11 +92,20 @@ public sealed class ModelServer : IAsyncDisposable
                 await Problem.WriteAsync(context, 401, "Unauthorized", "send a valid API key in the X-Api-Key header or as 'Authorization: Bearer KEY'").ConfigureAwait(false);
             });
         }
-        app.MapPost("/v1/models/{name}/predict", (HttpContext context, string name) => handler.HandleAsync(context, name));
-        app.MapGet("/health", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
-        app.MapGet("/ready", (HttpContext context) => ReadyAsync(context, holder));
-        app.MapGet("/v1/models/{name}", (HttpContext context, string name) => DescribeAsync(context, holder, name, source));
-        app.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
+        app.MapPost("/v1/models/{name}/predict", (HttpContext context, string name) => handler.HandleAsync(context, name))
+            .WithSummary("Score one row (a JSON object of raw fields) or a batch (an array of them); each prediction is durably logged before the answer is sent")
+            // No .Accepts<>(): routing would then turn a wrong content type into the fallback's
+            // 404 before the handler can answer 415 with problem details.
+            .WithDescription("Body (application/json): one object of the model's raw input fields, or an array of such objects. GET /v1/models/{name} lists the fields and their expectations.")
+            .Produces<PredictionAnswer>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/health", () => Results.Text("{\"status\":\"ok\"}", "application/json")).WithSummary("The process is up");
+        app.MapGet("/ready", (HttpContext context) => ReadyAsync(context, holder)).WithSummary("200 once a verified bundle is loaded; says when an alias move was refused");
+        app.MapGet("/v1/models/{name}", (HttpContext context, string name) => DescribeAsync(context, holder, name, source))
+            .WithSummary("The served model: version, bundle hash, schema, expectations, lineage, metrics");
+        app.MapOpenApi("/openapi.json");
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapFallback((HttpContext context) => Problem.WriteAsync(context, 404, "Not found", $"no endpoint {context.Request.Method} {context.Request.Path}; see /openapi.json"));
 
@@ -169,7 +184,7 @@ public sealed class ModelServer : IAsyncDisposable
         var model = holder.Current;
         context.Response.StatusCode = model is null ? 503 : 200;
         context.Response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonOutput.Options);
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();
@@ -197,7 +212,7 @@ public sealed class ModelServer : IAsyncDisposable
             return;
         }
         context.Response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonOutput.Options);
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();

@@ -101,10 +101,11 @@ internal sealed class PredictHandler(ModelHolder holder, PredictionLog log, Serv
         if (findings.Count > 0)
         {
             metrics.ValidationFailures.Inc(findings.Count);
-            if (options.Policy == ValidationPolicy.Reject)
+            if (options.Policy == ValidationPolicy.Reject && findings.Exists(f => f.Blocking))
             {
-                var detail = $"{findings.Count} field problem(s) in {findings.Select(f => f.Row).Distinct().Count()} row(s); see 'errors' (nothing was scored)";
-                await Problem.WriteAsync(context, 400, "Invalid request", detail, findings, requestId).ConfigureAwait(false);
+                var blocking = findings.FindAll(f => f.Blocking);
+                var detail = $"{blocking.Count} field problem(s) in {blocking.Select(f => f.Row).Distinct().Count()} row(s); see 'errors' (nothing was scored)";
+                await Problem.WriteAsync(context, 400, "Invalid request", detail, blocking, requestId).ConfigureAwait(false);
                 metrics.Errors.WithLabels("validation").Inc();
                 return 400;
             }
@@ -133,7 +134,7 @@ internal sealed class PredictHandler(ModelHolder holder, PredictionLog log, Serv
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonOutput.Options);
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();

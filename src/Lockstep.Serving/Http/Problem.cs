@@ -12,7 +12,7 @@ internal static class Problem
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/problem+json";
-        var writer = new Utf8JsonWriter(response.BodyWriter);
+        var writer = new Utf8JsonWriter(response.BodyWriter, JsonOutput.Options);
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();
@@ -46,6 +46,10 @@ internal static class Problem
         writer.WriteString("field", e.Field);
         writer.WriteString("kind", e.Kind);
         writer.WriteString("message", e.Message);
+        if (!e.Blocking)
+        {
+            writer.WriteBoolean("scored", true);
+        }
         writer.WriteEndObject();
     }
 

@@ -37,7 +37,7 @@ public sealed class PredictionLog : IAsyncDisposable
     public long Committed => Interlocked.Read(ref _committed);
 
     /// <summary>Opens the log in the store database at <paramref name="databasePath"/> (migrations already applied).</summary>
-    public static PredictionLog Open(string databasePath)
+    public static PredictionLog Open(string databasePath, LogDurability durability = LogDurability.Full)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -50,7 +50,7 @@ public sealed class PredictionLog : IAsyncDisposable
         {
             connection.Open();
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {Stores.Sqlite.SqliteDatabase.BusyTimeoutSeconds * 1000};";
+            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(durability == LogDurability.Full ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = {Stores.Sqlite.SqliteDatabase.BusyTimeoutSeconds * 1000};";
             pragma.ExecuteNonQuery();
         }
         catch (SqliteException e)

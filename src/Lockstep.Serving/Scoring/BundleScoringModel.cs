@@ -7,7 +7,7 @@ namespace Lockstep.Serving.Scoring;
 public sealed class BundleScoringModel : IScoringModel
 {
     private readonly LoadedModel _model;
-    private readonly SchemaValidator _validator;
+    private readonly ExpectationValidator _validator;
 
     public BundleScoringModel(string name, int version, LoadedModel model)
     {
@@ -15,9 +15,7 @@ public sealed class BundleScoringModel : IScoringModel
         Name = name;
         Version = version;
         _model = model;
-        var schema = model.Bundle.Entry(BundleEntries.Schema)?.Deserialize<InputSchema>(Lockstep.ML.MLJson.Options)
-            ?? throw new Lockstep.Errors.LockstepException($"the bundle of {name} version {version} has an empty schema.json; rebuild it");
-        _validator = new SchemaValidator(schema);
+        _validator = new ExpectationValidator(model.Bundle.Expectations);
     }
 
     public string Name { get; }
@@ -27,8 +25,6 @@ public sealed class BundleScoringModel : IScoringModel
     public string BundleHash => _model.BundleHash;
 
     public LoadedModel Model => _model;
-
-    public IReadOnlyList<InputColumn> Columns => _validator.Columns;
 
     public void Validate(IReadOnlyDictionary<string, object?> row, int rowIndex, List<FieldFinding> findings) =>
         _validator.Validate(row, rowIndex, findings);
@@ -59,6 +55,7 @@ public sealed class BundleScoringModel : IScoringModel
                 writer.WriteNullValue();
             }
         }
+        writer.WriteString("expectations", System.Text.Encoding.UTF8.GetString(_model.Bundle.RawEntry(BundleEntries.Expectations)));
         writer.WriteStartObject("preprocessing");
         writer.WriteNumber("features", _model.Preprocessing.FeatureNames.Count);
         writer.WriteString("label", _model.Preprocessing.Label.Column);

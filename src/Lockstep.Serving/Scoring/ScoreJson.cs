@@ -26,7 +26,7 @@ public static class ScoreJson
     {
         ArgumentNullException.ThrowIfNull(scratch);
         scratch.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(scratch))
+        using (var writer = new Utf8JsonWriter(scratch, Lockstep.Serving.Http.JsonOutput.Options))
         {
             writer.WriteStartObject();
             WriteFields(writer, score);
@@ -52,7 +52,7 @@ public static class ScoreJson
             return null;
         }
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Lockstep.Serving.Http.JsonOutput.Options))
         {
             writer.WriteStartArray();
             foreach (var f in mine)

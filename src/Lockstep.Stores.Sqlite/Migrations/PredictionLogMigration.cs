@@ -2,7 +2,9 @@ namespace Lockstep.Stores.Sqlite.Migrations;
 
 /// <summary>
 /// Migration 4: the durable prediction log. One row per scored input row; a batch request writes
-/// one row per element with the same request id and its index.
+/// one row per element with the same request id and its index. One secondary index only (the
+/// list/export filters: model, version, time): every extra index is paid on each insert, on the
+/// request path.
 /// </summary>
 public static class PredictionLogMigration
 {
@@ -22,7 +24,5 @@ public static class PredictionLogMigration
             source TEXT NOT NULL
         );
         CREATE INDEX predictions_model_at ON predictions(model, version, at);
-        CREATE INDEX predictions_at ON predictions(at);
-        CREATE INDEX predictions_request ON predictions(request_id);
         """);
 }

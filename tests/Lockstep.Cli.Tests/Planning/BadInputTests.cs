@@ -82,6 +82,7 @@ public sealed class BadInputTests
         ["--set on an unknown step"] = new(Ok, ["run", "--set", "zz.run=1"], 2, "", ["no step 'zz'"]),
         ["--set of an unknown parameter"] = new(Ok, ["run", "--set", "a.runn=1"], 2, "--set a.runn=1: ", ["has no parameter 'runn'", "Did you mean 'run'?"]),
         ["--force of an unknown step"] = new(Ok, ["run", "--force", "zz"], 2, "", ["--force zz", "no step 'zz'"]),
+        ["tab in the indentation"] = new(Ok.Replace("  - id: a", "\t- id: a", StringComparison.Ordinal), ["run"], 2, "lockstep.yaml:5:1:", ["invalid tab as indentation.", "YAML indents with spaces only. Check"]),
         ["empty pipeline file"] = new("", ["run"], 2, "lockstep.yaml:1:1:", ["'name' and 'steps'"]),
         ["runs show of an unknown run"] = new(Ok, ["runs", "show", "nope"], 1, "", ["no run 'nope'"]),
         ["lineage of an unknown prefix"] = new(Ok, ["lineage", "deadbeef"], 1, "", ["no recorded artifact starts with 'deadbeef'"]),

@@ -20,6 +20,7 @@ public sealed class PluginStepTests
         var first = await ws.RunAsync("run", "--json");
         var second = await ws.RunAsync("run", "--json");
         var changed = await ws.RunAsync("run", "--json", "--set", "count.top=3");
+        var reproduced = await ws.RunAsync("reproduce", "last", "--json");
 
         first.ExitCode.ShouldBe(0, first.ToString());
         ((string)first.Steps["count"]["type"]!).ShouldBe("word-count");
@@ -29,6 +30,8 @@ public sealed class PluginStepTests
         summary.ShouldBe("most frequent words of at least 4 letters:\nover\t3\nquick\t3\nbrown\t2\nlazy\t2\ndreams\t1\n");
         second.Steps.Values.ShouldAllBe(s => (bool)s["cached"]!);
         ((string)changed.Steps["count"]["reason"]!).ShouldBe("parameter top changed 10 → 3");
+        reproduced.ExitCode.ShouldBe(0, reproduced.ToString());
+        ((bool)reproduced.Json["identical"]!).ShouldBeTrue("reproduce loads the run's plugins too");
     }
 
     [Fact]

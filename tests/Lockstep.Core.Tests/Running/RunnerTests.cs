@@ -224,4 +224,18 @@ public sealed class RunnerTests : IAsyncLifetime
         var r = await _h.RunAsync("name: p\nsteps:\n  - id: lazy\n    type: command\n    outputs: [o]\n    params: {run: 'true'}\n");
         Step(r, "lazy").Error!.ShouldContain("did not write output 'o'");
     }
+
+    [Fact]
+    public async Task A_change_in_the_outside_state_a_step_reads_reruns_it_and_says_so()
+    {
+        var external = new ExternalStateStep();
+        await using var h = await Harness.CreateAsync(external);
+        const string yaml = "name: p\nsteps:\n  - id: g\n    type: external\n";
+        (await h.RunAsync(yaml)).Steps[0].Cached.ShouldBeFalse();
+        (await h.RunAsync(yaml)).Steps[0].Cached.ShouldBeTrue();
+        external.State = "alias=2";
+        var changed = (await h.RunAsync(yaml)).Steps[0];
+        changed.Cached.ShouldBeFalse();
+        changed.CacheReason.ShouldBe("external state changed: alias=1 → alias=2");
+    }
 }

@@ -109,3 +109,22 @@ public sealed class MeasurementStep : IStepType
     public Task ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
         File.WriteAllTextAsync(context.OutputPath("out"), Guid.NewGuid().ToString(), cancellationToken);
 }
+
+/// <summary>Depends on state outside its inputs (like a gate reading the registry), which it describes for the cache key.</summary>
+public sealed class ExternalStateStep : IStepType
+{
+    public string State { get; set; } = "alias=1";
+
+    public StepSignature Signature { get; } = new()
+    {
+        Type = "external",
+        Description = "test: reads outside state",
+        Outputs = [new OutputSpec("out", "the state it saw")],
+    };
+
+    public Task<string?> DescribeExternalStateAsync(StepParameters parameters, Lockstep.Storage.IStore store, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(State);
+
+    public Task ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(context.OutputPath("out"), State, cancellationToken);
+}

@@ -98,11 +98,7 @@ public sealed class ModelBundleTests
         var original = TestModels.Adult().Bundle;
         var environment = original.Environment;
         environment.Components["Microsoft.ML.Core"] = "4.0.0";
-        var rebuilt = ModelBundle.Create(original.ModelBytes, original.Preprocessing,
-            MLJson.FromBytes<InputSchema>(MLJson.ToBytes(original.Entry(BundleEntries.Schema)), "schema"),
-            original.Metrics, MLJson.FromBytes<StaticProfile>(MLJson.ToBytes(original.Entry(BundleEntries.Profile)), "profile"),
-            environment, MLJson.FromBytes<ModelLineage>(MLJson.ToBytes(original.Entry(BundleEntries.Lineage)), "lineage"),
-            original.Entry(BundleEntries.Example)!.AsObject());
+        var rebuilt = original.With(BundleEntries.Environment, MLJson.ToBytes(environment));
         var path = await TestModels.WriteAsync(rebuilt, temp.Path);
 
         var error = await Should.ThrowAsync<BundleRefusedException>(() => ModelBundle.LoadAsync(path, BundleLoadOptions.Strict, default));
@@ -123,6 +119,18 @@ public sealed class ModelBundleTests
         evaluated.ModelBytes.ShouldBe(bundle.ModelBytes);
         evaluated.Metrics["auc"]!.GetValue<double>().ShouldBe(0.9);
         evaluated.ToBytes().ShouldNotBe(bundle.ToBytes());
+    }
+
+    [Fact]
+    public void The_bundle_carries_the_training_datas_expectations_and_statistics_for_serving_and_monitoring()
+    {
+        var bundle = TestModels.Adult().Bundle;
+
+        bundle.Expectations.Label.ShouldBe("income");
+        bundle.TrainingStatistics.RowCount.ShouldBe(3000);
+        var validator = new Lockstep.Data.Schemas.SchemaValidator(bundle.Expectations);
+        validator.ValidateRow(TestModels.Row(TestData.AdultTrain, 0)).ShouldBeEmpty();
+        validator.ValidateRow(new Dictionary<string, object?>(TestModels.Row(TestData.AdultTrain, 0)) { ["age"] = "old" }).ShouldNotBeEmpty();
     }
 
     private static byte[] Tamper(byte[] content)

@@ -11,12 +11,13 @@ namespace Lockstep.Serving.Tests.Http;
 public sealed class CrashDurabilityTests
 {
     [Fact]
-    public async Task Every_prediction_acknowledged_with_200_is_in_the_log_after_the_server_is_killed_under_load()
+    public async Task Every_prediction_acknowledged_with_200_is_in_the_log_after_lockstep_serve_is_killed_under_load()
     {
         var root = Path.Combine(Path.GetTempPath(), "lockstep-crash-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         var bundle = Path.Combine(root, "adult.lsb");
         await File.WriteAllBytesAsync(bundle, TestBundles.V1);
+        (await Lockstep.Cli.LockstepCli.RunAsync(["init", root], TextWriter.Null, TextWriter.Null)).ShouldBe(0);
         var acknowledged = new ConcurrentBag<string>();
         using (var server = await ServerProcess.StartAsync(root, bundle))
         {
@@ -64,7 +65,7 @@ public sealed class CrashDurabilityTests
             (await client.PostAsync("v1/models/adult/predict", ServerFixture.Json(Rows.Valid))).StatusCode.ShouldBe(HttpStatusCode.OK);
             restarted.Kill();
         }
-        await using var store = await EmbeddedStore.OpenAsync(root, create: false, CancellationToken.None);
+        await using var store = await EmbeddedStore.OpenAsync(Lockstep.Workspaces.Workspace.Find(root).StorePath, create: false, CancellationToken.None);
         var logged = new HashSet<string>();
         await foreach (var r in new PredictionLogReader(store.Database).ReadAsync(new PredictionQuery(Model: "adult"), CancellationToken.None))
         {

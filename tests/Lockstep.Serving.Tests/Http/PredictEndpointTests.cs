@@ -53,11 +53,17 @@ public sealed class PredictEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rows_with_unseen_categories_are_scored()
+    public async Task Rows_with_unseen_categories_are_scored_and_the_unseen_values_are_reported_with_the_prediction()
     {
         using var response = await _f.PredictAsync(Rows.UnseenCategory);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var findings = body.RootElement.GetProperty("findings").EnumerateArray().ToList();
+        findings.Select(f => f.GetProperty("field").GetString()).ShouldBe(["native-country", "occupation", "workclass"], ignoreOrder: true);
+        findings.ShouldAllBe(f => f.GetProperty("kind").GetString() == "category");
+        var logged = (await ReadLogAsync()).ShouldHaveSingleItem();
+        logged.FindingsJson.ShouldNotBeNull().ShouldContain("Atlantis");
     }
 
     [Fact]
@@ -175,7 +181,10 @@ public sealed class PredictEndpointTests : IAsyncLifetime
         var ready = await _f.Client.GetStringAsync("ready");
         ready.ShouldContain("\"status\":\"ready\"");
         using var openapi = JsonDocument.Parse(await _f.Client.GetStringAsync("openapi.json"));
-        openapi.RootElement.GetProperty("paths").TryGetProperty("/v1/models/{name}/predict", out _).ShouldBeTrue();
+        var predict = openapi.RootElement.GetProperty("paths").GetProperty("/v1/models/{name}/predict").GetProperty("post");
+        predict.GetProperty("responses").TryGetProperty("400", out _).ShouldBeTrue();
+        predict.GetProperty("responses").TryGetProperty("415", out _).ShouldBeTrue();
+        openapi.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty("PredictionAnswer", out _).ShouldBeTrue();
         using var model = JsonDocument.Parse(await _f.Client.GetStringAsync("v1/models/adult"));
         model.RootElement.GetProperty("version").GetInt32().ShouldBe(1);
         (await _f.Client.GetAsync("v1/models/nope")).StatusCode.ShouldBe(HttpStatusCode.NotFound);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
 
 namespace Lockstep.Serving.Tests.Support;
 
-/// <summary>The test server host running as a child process, so it can be killed with SIGKILL.</summary>
+/// <summary><c>lockstep serve</c> running as a child process, so it can be killed with SIGKILL.</summary>
 internal sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
@@ -15,30 +17,40 @@ internal sealed class ServerProcess : IDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> StartAsync(string storeRoot, string bundle)
+    /// <summary>Starts <c>lockstep -w WORKSPACE --json serve BUNDLE --name adult --port 0</c> and waits for the address it prints.</summary>
+    public static async Task<ServerProcess> StartAsync(string workspace, string bundle)
     {
-        var addressFile = Path.Combine(storeRoot, "address-" + Guid.NewGuid().ToString("N"));
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(HostDll());
-        info.ArgumentList.Add(storeRoot);
-        info.ArgumentList.Add(bundle);
-        info.ArgumentList.Add(addressFile);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server process");
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!File.Exists(addressFile))
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "lockstep.dll"), "-w", workspace, "--json", "serve", bundle, "--name", "adult", "--port", "0" })
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException("the server process exited: " + await process.StandardError.ReadToEndAsync());
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                process.Kill();
-                throw new TimeoutException("the server process did not start within 2 minutes");
-            }
-            await Task.Delay(50);
+            info.ArgumentList.Add(arg);
         }
-        return new ServerProcess(process, new Uri(await File.ReadAllTextAsync(addressFile)));
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start lockstep serve");
+        var json = new StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            // --json prints one indented document once the server listens.
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                json.AppendLine(line);
+                if (line == "}")
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new TimeoutException("lockstep serve did not start within 2 minutes");
+        }
+        if (json.Length == 0)
+        {
+            throw new InvalidOperationException("lockstep serve exited: " + await process.StandardError.ReadToEndAsync());
+        }
+        using var doc = JsonDocument.Parse(json.ToString());
+        return new ServerProcess(process, new Uri(doc.RootElement.GetProperty("address").GetString()!));
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing.</summary>
@@ -55,14 +67,5 @@ internal sealed class ServerProcess : IDisposable
     {
         Kill();
         _process.Dispose();
-    }
-
-    private static string HostDll()
-    {
-        var here = AppContext.BaseDirectory;
-        var tests = Path.GetFullPath(Path.Combine(here, "..", "..", "..", ".."));
-        var config = new DirectoryInfo(Path.Combine(here, "..")).Name;
-        var dll = Path.Combine(tests, "Lockstep.Serving.TestHost", "bin", config, "net10.0", "Lockstep.Serving.TestHost.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("build tests/Lockstep.Serving.TestHost first", dll);
     }
 }

@@ -51,12 +51,8 @@ internal static class TestBundles
     public static byte[] OtherEnvironment()
     {
         var b = First.Value.Bundle;
-        var schema = b.Entry(BundleEntries.Schema)!.Deserialize<InputSchema>(MLJson.Options)!;
-        var profile = b.Entry(BundleEntries.Profile)!.Deserialize<StaticProfile>(MLJson.Options)!;
-        var lineage = b.Entry(BundleEntries.Lineage)!.Deserialize<ModelLineage>(MLJson.Options)!;
-        var example = b.Entry(BundleEntries.Example)!.AsObject().DeepClone().AsObject();
         var environment = b.Environment with { Runtime = ".NET 8.0.0" };
-        return ModelBundle.Create(b.ModelBytes, b.Preprocessing, schema, b.Metrics, profile, environment, lineage, example).ToBytes();
+        return b.With(BundleEntries.Environment, MLJson.ToBytes(environment)).ToBytes();
     }
 
     public static string DataPath(params string[] parts)
