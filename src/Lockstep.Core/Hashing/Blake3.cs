@@ -16,8 +16,10 @@ public static class Blake3
     // Large enough for whole 16-chunk SIMD groups, small enough to stay in the L2 cache.
     private const int StreamBufferSize = 1 << 20;
 
-    // Read mode: 16 MiB windows (a power of two, so each is one subtree split over the threads).
-    private const int ReadWindow = 16 << 20;
+    // Read mode: 2 MiB windows, a power of two so each is one subtree split over the threads, and
+    // small enough that both buffers stay in the L3 cache between the read and the hashing (16 MiB
+    // windows cost ≈ 8% more CPU time here).
+    private const int ReadWindow = 2 << 20;
 
     // A span addresses at most 2 GiB; a larger mapping is appended in windows of this (aligned) size.
     private const long Window = 1L << 30;
