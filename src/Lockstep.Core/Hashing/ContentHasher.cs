@@ -30,11 +30,12 @@ public static class ContentHasher
         ContentHash.FromBytes(await Blake3.HashFileAsync(path, Environment.ProcessorCount, memoryMap: false, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
-    /// Hashes a file nobody changes (a stored object, a step's finished output) where the page
-    /// cache holds it, without copying it: the fastest path, used to verify objects.
+    /// Hashes a file nobody changes (a stored object, a step's finished output). It is read like
+    /// any other file: with 2 MiB double-buffered windows reading costs about what mapping does
+    /// (bench/hashing.md), and a mapping of a file that something truncates would kill the process.
     /// </summary>
-    public static async Task<ContentHash> HashImmutableFileAsync(string path, CancellationToken cancellationToken) =>
-        ContentHash.FromBytes(await Blake3.HashFileAsync(path, Environment.ProcessorCount, memoryMap: true, cancellationToken).ConfigureAwait(false));
+    public static Task<ContentHash> HashImmutableFileAsync(string path, CancellationToken cancellationToken) =>
+        HashFileAsync(path, cancellationToken);
 
     /// <summary>Hashes everything a stream yields from its current position.</summary>
     public static async Task<ContentHash> HashStreamAsync(Stream stream, CancellationToken cancellationToken) =>
