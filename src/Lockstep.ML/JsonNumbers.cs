@@ -5,25 +5,19 @@ using System.Text.Json.Nodes;
 namespace Lockstep.ML;
 
 /// <summary>
-/// Reads a number from a JSON node whatever backs it (the YAML loader makes long, int or double
-/// values; parsed JSON makes JsonElements); JsonValue.TryGetValue&lt;double&gt; alone misses most.
+/// Reads numbers and booleans from ML step parameters: numbers of any backing type (through
+/// <see cref="Lockstep.Steps.JsonNumbers"/>) and numbers written as text.
 /// </summary>
 public static class JsonNumbers
 {
     public static bool TryGet(JsonNode? node, out double value)
     {
-        value = 0;
-        if (node is not JsonValue v)
+        // Numbers of any backing type are core's job; ML parameters also accept numbers written as text.
+        if (Lockstep.Steps.JsonNumbers.TryGetDouble(node, out value))
         {
-            return false;
+            return true;
         }
-        if (v.TryGetValue(out double d)) { value = d; return true; }
-        if (v.TryGetValue(out long l)) { value = l; return true; }
-        if (v.TryGetValue(out int i)) { value = i; return true; }
-        if (v.TryGetValue(out float f)) { value = f; return true; }
-        if (v.TryGetValue(out decimal m)) { value = (double)m; return true; }
-        if (v.TryGetValue(out JsonElement e) && e.ValueKind == JsonValueKind.Number) { value = e.GetDouble(); return true; }
-        return v.TryGetValue(out string? s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        return node is JsonValue v && v.TryGetValue(out string? s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
     public static double? Get(JsonNode? node) => TryGet(node, out var v) ? v : null;

@@ -104,14 +104,19 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task A_second_run_with_nothing_changed_reuses_every_step()
+    public async Task A_second_run_reruns_only_the_gate_whose_alias_moved_and_a_third_reuses_every_step()
     {
         await using var ws = await PipelineWorkspace.CreateAsync();
         await ws.RunAsync(Pipeline());
 
+        // The first run registered the model and moved adult@production, which the gate compares
+        // against: that outside state is part of the gate's cache key.
         var second = await ws.RunAsync(Pipeline());
+        second.Steps.Where(s => !s.Cached).Select(s => s.StepId).ShouldBe(["gate", "register"], ignoreOrder: true);
+        second.Steps.Single(s => s.StepId == "gate").CacheReason.ShouldStartWith("external state changed: adult@production = none → adult@production = version 1");
 
-        second.Steps.ShouldAllBe(s => s.Cached);
+        var third = await ws.RunAsync(Pipeline());
+        third.Steps.ShouldAllBe(s => s.Cached);
     }
 
     [Fact]
