@@ -14,7 +14,7 @@ internal static class ReproduceCommand
     public static Command Create()
     {
         var run = new Argument<string>("RUN") { Description = "The run to reproduce (id, prefix or 'last')" };
-        var command = new Command("reproduce", "Re-execute a recorded run from its recorded inputs, configuration and seed, ignoring the cache, and compare every artifact's hash with the original; exit 0 only if all are identical");
+        var command = new Command("reproduce", "Re-execute a recorded run from its recorded inputs, configuration and seed, ignoring the cache, and compare every artifact's hash with the original; exit 0 only if all are identical (steps whose type declares itself nondeterministic, and what only they feed, are reported, not compared)");
         command.Arguments.Add(run);
         LockstepCli.SetAction(command, async (session, ct) =>
         {
