@@ -44,7 +44,7 @@ public sealed class SqliteDatabase
         }
         catch (SqliteException e)
         {
-            throw new StoreException($"cannot open the store database {path}: {e.Message}. If the file is damaged, restore it from a backup; 'lockstep verify' checks the objects.", e);
+            throw new StoreException($"cannot open the store database {path}: {e.Message.TrimEnd('.')}. If the file is damaged, restore it from a backup; 'lockstep verify' checks the objects.", e);
         }
         return db;
     }
