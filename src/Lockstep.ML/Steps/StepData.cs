@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Lockstep.Data.Ingest;
 using Lockstep.Data.Snapshots;
 using Lockstep.Data.Tables;
 using Lockstep.Errors;
@@ -9,7 +10,7 @@ namespace Lockstep.ML.Steps;
 
 /// <summary>
 /// How the ML steps read their data inputs: a snapshot (Parquet, from ingest or split) is read as
-/// is; any other file is read as delimited text with the step's 'csv' parameter.
+/// is; any other file is ingested as delimited text, through the data layer, with the step's 'csv' parameter.
 /// </summary>
 internal static class StepData
 {
@@ -23,23 +24,29 @@ internal static class StepData
         {
             return await SnapshotFile.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         }
+        // Raw text goes through the data layer's ingest (the same parser, errors and missing-value
+        // handling as the ingest step) into a snapshot in the step's scratch folder.
         var source = context.Input(input).Source;
-        var frame = await CsvFrameReader.ReadAsync(path, CsvOptions(context), cancellationToken).ConfigureAwait(false);
-        context.Log.WriteLine($"read {source}: {frame.RowCount} rows × {frame.Columns.Count} columns (delimited text)");
-        return TableFrames.ToTable(frame);
+        var snapshot = Path.Combine(context.ScratchDirectory, input + ".snapshot.parquet");
+        await Ingestor.IngestFileAsync(path, IngestOptionsFor(CsvOptions(context)), snapshot, rejectsPath: null,
+            context.ScratchDirectory, log: null, cancellationToken, description: source).ConfigureAwait(false);
+        var table = await SnapshotFile.ReadAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        context.Log.WriteLine($"read {source}: {table.RowCount} rows × {table.Columns.Count} columns (delimited text)");
+        return table;
     }
 
-    public static async Task<Frame> ReadFrameAsync(StepContext context, string input, CancellationToken cancellationToken)
+    public static async Task<Frame> ReadFrameAsync(StepContext context, string input, CancellationToken cancellationToken) =>
+        TableFrames.ToFrame(await ReadTableAsync(context, input, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The 'csv' parameter's reading of a raw file, as options for the data layer's ingest.</summary>
+    private static IngestOptions IngestOptionsFor(CsvOptions csv) => new()
     {
-        var path = context.Input(input).Path;
-        if (await IsParquetAsync(path, cancellationToken).ConfigureAwait(false))
-        {
-            return TableFrames.ToFrame(await SnapshotFile.ReadAsync(path, cancellationToken).ConfigureAwait(false));
-        }
-        var frame = await CsvFrameReader.ReadAsync(path, CsvOptions(context), cancellationToken).ConfigureAwait(false);
-        context.Log.WriteLine($"read {context.Input(input).Source}: {frame.RowCount} rows × {frame.Columns.Count} columns (delimited text)");
-        return frame;
-    }
+        Delimited = new DelimitedOptions { Delimiter = csv.Separator.ToString(), HasHeader = csv.HasHeader, CommentPrefix = csv.CommentPrefix },
+        Columns = csv.ColumnNames,
+        Missing = csv.MissingValues.Append("").Distinct(StringComparer.Ordinal).ToList(),
+        Types = csv.TextColumns.ToDictionary(c => c, _ => ColumnType.String, StringComparer.Ordinal),
+        Trim = csv.Trim,
+    };
 
     private static async Task<bool> IsParquetAsync(string path, CancellationToken cancellationToken)
     {
