@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Lockstep.Data.Ingest;
@@ -21,6 +24,7 @@ internal sealed class DelimitedReader : IRecordSource
     private readonly bool _quoting;
     private readonly byte[]? _comment;
     private readonly int _maxRecord;
+    private readonly bool _singleByte;
     private byte[] _buf = new byte[1 << 20];
     private int _start;
     private int _end;
@@ -51,6 +55,7 @@ internal sealed class DelimitedReader : IRecordSource
         _quote = (byte)options.Quote;
         _comment = string.IsNullOrEmpty(options.CommentPrefix) ? null : Encoding.UTF8.GetBytes(options.CommentPrefix);
         _maxRecord = options.MaxRecordBytes;
+        _singleByte = _delimiter.Length == 1 && _delimiter[0] is not (Lf or Cr) && !(_quoting && _delimiter[0] == _quote);
         HasHeader = options.HasHeader;
     }
 
@@ -181,6 +186,27 @@ internal sealed class DelimitedReader : IRecordSource
         _scratchLength = 0;
         var delimiter = _delimiter.AsSpan();
         var d0 = delimiter[0];
+        if (_singleByte)
+        {
+            // Most records hold no quote: find the line break (and any quote) with one vectorised
+            // search, then cut the fields with a bit mask. A record with a quote takes the general path.
+            var rest = data[pos..];
+            var end = _quoting ? rest.IndexOfAny(Lf, Cr, _quote) : rest.IndexOfAny(Lf, Cr);
+            if (end < 0 && !_eof)
+            {
+                return NeedMoreOrTooLong(data, recordStart);
+            }
+            if (end < 0 || rest[end] != _quote)
+            {
+                var length = end < 0 ? rest.Length : end;
+                if (length > _maxRecord)
+                {
+                    throw RecordTooLong(data, recordStart);
+                }
+                SplitFields(rest[..length], d0, _start + pos);
+                return FinishRecord(data, recordStart, pos + length);
+            }
+        }
         while (true)
         {
             if (pos - recordStart > _maxRecord)
@@ -289,6 +315,43 @@ internal sealed class DelimitedReader : IRecordSource
             break;
         }
 
+        return FinishRecord(data, recordStart, pos);
+    }
+
+    /// <summary>Adds the fields of an unquoted record (no line break inside) split at <paramref name="delimiter"/>.</summary>
+    private void SplitFields(ReadOnlySpan<byte> record, byte delimiter, int offset)
+    {
+        var fieldStart = 0;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && record.Length >= Vector256<byte>.Count)
+        {
+            var d = Vector256.Create(delimiter);
+            ref var r0 = ref MemoryMarshal.GetReference(record);
+            for (; i <= record.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            {
+                var mask = Vector256.Equals(Vector256.LoadUnsafe(ref r0, (nuint)i), d).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    var at = i + BitOperations.TrailingZeroCount(mask);
+                    AddField(offset + fieldStart, at - fieldStart);
+                    fieldStart = at + 1;
+                    mask &= mask - 1;
+                }
+            }
+        }
+        for (; i < record.Length; i++)
+        {
+            if (record[i] == delimiter)
+            {
+                AddField(offset + fieldStart, i - fieldStart);
+                fieldStart = i + 1;
+            }
+        }
+        AddField(offset + fieldStart, record.Length - fieldStart);
+    }
+
+    private Status FinishRecord(ReadOnlySpan<byte> data, int recordStart, int pos)
+    {
         // pos is at the record's line break or the end of the data.
         var recordEnd = pos;
         if (pos < data.Length)

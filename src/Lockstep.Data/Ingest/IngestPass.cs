@@ -15,6 +15,7 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
     private readonly MissingMarkers _missing = new(options.Missing);
     private readonly ColumnBuilder[] _builders = names.Select((n, i) => new ColumnBuilder(n, types[i].ToColumnType(), options.BatchRows)).ToArray();
     private readonly StringPool[] _pools = names.Select(_ => new StringPool()).ToArray();
+    private readonly ColumnType[] _kinds = types.Select(t => t.ToColumnType()).ToArray();
 
     // The previous batch's statistics and Parquet encoding run on another core while the next
     // batch is parsed; one batch at a time, in order, so the output does not change.
@@ -124,17 +125,24 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         {
             return $"{src.Description} line {src.Line}, byte offset {src.Offset + bad}: not valid UTF-8; convert the file to UTF-8 (e.g. 'iconv -f latin1 -t utf-8')";
         }
-        for (var c = 0; c < names.Length; c++)
+        var trim = options.Trim;
+        var builders = _builders;
+        var kinds = _kinds;
+        for (var c = 0; c < builders.Length; c++)
         {
-            var b = _builders[c];
-            var field = options.Trim ? src.Field(c).Trim(" \t"u8) : src.Field(c);
+            var b = builders[c];
+            var field = src.Field(c);
+            if (trim)
+            {
+                field = Blanks.Trim(field);
+            }
             if (src.IsNull(c) || _missing.IsMissing(field))
             {
                 b.AddNull();
                 continue;
             }
             var ok = true;
-            switch (b.Type)
+            switch (kinds[c])
             {
                 case ColumnType.Int64:
                     ok = FastNumbers.TryInt64(field, out var l);
