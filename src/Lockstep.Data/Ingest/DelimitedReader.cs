@@ -399,7 +399,10 @@ internal sealed class DelimitedReader : IRecordSource
 
     private void AddField(int start, int length)
     {
-        EnsureFieldCapacity();
+        if (_count == _fieldStart.Length)
+        {
+            EnsureFieldCapacity();
+        }
         _fieldStart[_count] = start;
         _fieldLength[_count] = length;
         _fieldScratch[_count] = false;

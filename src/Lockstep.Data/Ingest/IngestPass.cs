@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Lockstep.Data.Snapshots;
 using Lockstep.Data.Statistics;
@@ -16,6 +17,7 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
     private readonly ColumnBuilder[] _builders = names.Select((n, i) => new ColumnBuilder(n, types[i].ToColumnType(), options.BatchRows)).ToArray();
     private readonly StringPool[] _pools = names.Select(_ => new StringPool()).ToArray();
     private readonly ColumnType[] _kinds = types.Select(t => t.ToColumnType()).ToArray();
+    private readonly bool _trim = options.Trim;
 
     // The previous batch's statistics and Parquet encoding run on another core while the next
     // batch is parsed; one batch at a time, in order, so the output does not change.
@@ -125,71 +127,87 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         {
             return $"{src.Description} line {src.Line}, byte offset {src.Offset + bad}: not valid UTF-8; convert the file to UTF-8 (e.g. 'iconv -f latin1 -t utf-8')";
         }
-        var trim = options.Trim;
-        var builders = _builders;
-        var kinds = _kinds;
-        for (var c = 0; c < builders.Length; c++)
+        var text = src as DelimitedReader; // sealed: direct, inlined calls on the common path
+        for (var c = 0; c < _builders.Length; c++)
         {
-            var b = builders[c];
-            var field = src.Field(c);
-            if (trim)
+            var put = text is not null ? Put(c, text.Field(c), false) : Put(c, src.Field(c), src.IsNull(c));
+            if (put == FieldResult.Added)
             {
-                field = Blanks.Trim(field);
-            }
-            if (src.IsNull(c) || _missing.IsMissing(field))
-            {
-                b.AddNull();
                 continue;
             }
-            var ok = true;
-            switch (kinds[c])
+            var field = options.Trim ? Blanks.Trim(src.Field(c)) : src.Field(c);
+            if (put == FieldResult.Undecided)
             {
-                case ColumnType.Int64:
-                    ok = FastNumbers.TryInt64(field, out var l);
-                    if (ok)
-                    {
-                        b.Add(l);
-                    }
-                    break;
-                case ColumnType.Double:
-                    ok = FastNumbers.TryDouble(field, out var d);
-                    if (ok)
-                    {
-                        b.Add(d);
-                    }
-                    break;
-                case ColumnType.Boolean:
-                    ok = declared[c] ? FieldParsers.TryBoolean(field, out var x) : FieldParsers.TryBooleanStrict(field, out x);
-                    if (ok)
-                    {
-                        b.Add(x);
-                    }
-                    break;
-                default:
-                    if (types[c] == InferredType.Null)
-                    {
-                        // Only missing values so far: this value decides the type.
-                        widened = new Widening(c, InferredTypes.Widen(InferredType.Null, field), src.Line, Shorten(field));
-                        return null;
-                    }
-                    b.Add(_pools[c].Get(field));
-                    break;
+                // Only missing values so far: this value decides the type.
+                widened = new Widening(c, InferredTypes.Widen(InferredType.Null, field), src.Line, Shorten(field));
+                return null;
             }
-            if (!ok)
+            for (var u = 0; u < c; u++)
             {
-                for (var u = 0; u < c; u++)
-                {
-                    _builders[u].Truncate(inBatch);
-                }
-                if (!declared[c])
-                {
-                    widened = new Widening(c, InferredTypes.Widen(types[c], field), src.Line, Shorten(field));
-                    return null;
-                }
-                return $"{src.Description} line {src.Line}, column '{names[c]}': '{Shorten(field)}' is not {Article(b.Type)}; fix the value, add it to 'missing', or declare the column with another type";
+                _builders[u].Truncate(inBatch);
             }
+            if (!declared[c])
+            {
+                widened = new Widening(c, InferredTypes.Widen(types[c], field), src.Line, Shorten(field));
+                return null;
+            }
+            return $"{src.Description} line {src.Line}, column '{names[c]}': '{Shorten(field)}' is not {Article(_kinds[c])}; fix the value, add it to 'missing', or declare the column with another type";
         }
         return null;
+    }
+
+    private enum FieldResult
+    {
+        Added,
+        NotConverted,
+        Undecided,
+    }
+
+    /// <summary>Converts one field and appends it to its column's builder (the per-field hot path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private FieldResult Put(int c, ReadOnlySpan<byte> field, bool isNull)
+    {
+        var b = _builders[c];
+        if (_trim)
+        {
+            field = Blanks.Trim(field);
+        }
+        if (isNull || _missing.IsMissing(field))
+        {
+            b.AddNull();
+            return FieldResult.Added;
+        }
+        switch (_kinds[c])
+        {
+            case ColumnType.Int64:
+                if (!FastNumbers.TryInt64(field, out var l))
+                {
+                    return FieldResult.NotConverted;
+                }
+                b.Add(l);
+                return FieldResult.Added;
+            case ColumnType.Double:
+                if (!FastNumbers.TryDouble(field, out var d))
+                {
+                    return FieldResult.NotConverted;
+                }
+                b.Add(d);
+                return FieldResult.Added;
+            case ColumnType.Boolean:
+                if (!(declared[c] ? FieldParsers.TryBoolean(field, out var x) : FieldParsers.TryBooleanStrict(field, out x)))
+                {
+                    return FieldResult.NotConverted;
+                }
+                b.Add(x);
+                return FieldResult.Added;
+            default:
+                if (types[c] == InferredType.Null)
+                {
+                    return FieldResult.Undecided;
+                }
+                b.Add(_pools[c].Get(field));
+                return FieldResult.Added;
+        }
     }
 
     private static string Article(ColumnType type) => type == ColumnType.Int64 ? "an int64" : "a " + type.ToName();

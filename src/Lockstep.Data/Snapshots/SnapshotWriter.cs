@@ -70,6 +70,9 @@ public sealed class SnapshotWriter : IAsyncDisposable
             MaximumSmallPoolFreeBytes = 16 << 20,
             MaximumLargePoolFreeBytes = 32 << 20,
         };
+        if (Environment.GetEnvironmentVariable("X_DICT") is { } xd) options.DictionaryEncodingThreshold = double.Parse(xd, System.Globalization.CultureInfo.InvariantCulture);
+        if (Environment.GetEnvironmentVariable("X_SAMPLE") is { } xs) options.DictionaryEncodingSampleSize = int.Parse(xs, System.Globalization.CultureInfo.InvariantCulture);
+        if (Environment.GetEnvironmentVariable("X_HW") is { } xh) options.UseHardwareAcceleration = xh == "1";
         var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, options, append: false, cancellationToken).ConfigureAwait(false);
         // Sorted keys: the footer must not depend on the caller's dictionary order.
         var custom = new Dictionary<string, string>(StringComparer.Ordinal);
