@@ -15,7 +15,8 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
 {
     private readonly MissingMarkers _missing = new(options.Missing);
     private readonly ColumnBuilder[] _builders = names.Select((n, i) => new ColumnBuilder(n, types[i].ToColumnType(), options.BatchRows)).ToArray();
-    private readonly StringPool[] _pools = names.Select(_ => new StringPool()).ToArray();
+    // Only text columns intern their values (a pool is a few hundred KB).
+    private readonly StringPool?[] _pools = types.Select(t => t.ToColumnType() == ColumnType.String ? new StringPool() : null).ToArray();
     private readonly ColumnType[] _kinds = types.Select(t => t.ToColumnType()).ToArray();
     private readonly bool _trim = options.Trim;
 
@@ -59,16 +60,20 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
                     rows++;
                     if (++inBatch == options.BatchRows)
                     {
-                        await FlushAsync(writer, stats, cancellationToken).ConfigureAwait(false);
+                        await FlushAsync(writer, stats, last: false, cancellationToken).ConfigureAwait(false);
                         inBatch = 0;
                     }
                 }
                 if (inBatch > 0)
                 {
-                    await FlushAsync(writer, stats, cancellationToken).ConfigureAwait(false);
+                    await FlushAsync(writer, stats, last: true, cancellationToken).ConfigureAwait(false);
+                    await _pending.ConfigureAwait(false);
                 }
-                await _pending.ConfigureAwait(false);
-                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                else
+                {
+                    await _pending.ConfigureAwait(false);
+                    await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -95,7 +100,7 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         ["lockstep.order"] = options.Key.Count > 0 ? "key:" + string.Join(",", options.Key) : "source",
     };
 
-    private async Task FlushAsync(SnapshotWriter writer, StatisticsCollector stats, CancellationToken cancellationToken)
+    private async Task FlushAsync(SnapshotWriter writer, StatisticsCollector stats, bool last, CancellationToken cancellationToken)
     {
         await _pending.ConfigureAwait(false);
         if (_previous is not null)
@@ -110,7 +115,14 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         _pending = Task.Run(async () =>
         {
             stats.Add(batch);
-            await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (last)
+            {
+                await writer.CompleteWithAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
         }, cancellationToken);
     }
 
@@ -205,7 +217,7 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
                 {
                     return FieldResult.Undecided;
                 }
-                b.Add(_pools[c].Get(field));
+                b.Add(_pools[c]!.Get(field));
                 return FieldResult.Added;
         }
     }
