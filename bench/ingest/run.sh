@@ -58,7 +58,7 @@ measure() { # tag command...
   /usr/bin/time -f "%e %U %S %M" -o "$OUT/t" "$@" > "$OUT/o" 2>/dev/null
   read -r wall user sys rss < "$OUT/t"
   echo "$tag $wall $(echo "$user + $sys" | bc) $rss" >> "$OUT/all"
-  printf '  %-15s wall %6.2fs  cpu %6.2fs  peak RSS %7.1f MiB   %s\n' "$tag" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc -l)" "$(cut -c1-110 "$OUT/o")"
+  printf '  %-15s wall %6.2fs  cpu %6.2fs  peak RSS %7.1f MiB   %s\n' "$tag" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc -l)" "$(head -1 "$OUT/o" | cut -c1-110)"
 }
 bench() { # label workspace file lockstep-args -- pandas-args
   local label=$1 ws=$2 file=$3; shift 3
