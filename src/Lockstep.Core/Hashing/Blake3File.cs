@@ -15,10 +15,11 @@ namespace Lockstep.Hashing;
 internal static unsafe partial class Blake3File
 {
     /// <summary>
-    /// Read mode: each thread reads 512 KiB at a time into its own buffer, which stays in its core's
-    /// L2 cache (1 MiB on Zen 4) between the copy and the hashing.
+    /// Read mode: each thread reads 1 MiB at a time into its own buffer, which stays in its core's
+    /// L2 (1 MiB on Zen 4) or the L3 cache between the copy and the hashing. Measured per GiB: 512 KiB
+    /// leaves cost ≈ 4% more CPU time (more system calls), 2 MiB the same, 4 MiB more again.
     /// </summary>
-    internal const int ReadLeaf = 512 << 10;
+    internal const int ReadLeaf = 1 << 20;
 
     /// <summary>
     /// Mapped mode: 2 MiB, a huge page. A file read from disk sits in the page cache in 2 MiB folios
