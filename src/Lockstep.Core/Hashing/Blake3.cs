@@ -10,7 +10,7 @@ namespace Lockstep.Hashing;
 /// </summary>
 public static class Blake3
 {
-    /// <summary>Files at least this large are memory-mapped; smaller ones are read into a buffer.</summary>
+    /// <summary>Files at least this large are hashed in leaves on several threads (mapped or read); smaller ones through one buffer.</summary>
     internal const int MapThreshold = 1 << 20;
 
     // Large enough for whole 16-chunk SIMD groups, small enough to stay in the L2 cache.
