@@ -26,6 +26,8 @@ internal static class RunCommand
         {
             Diagnostics.PhaseTrace.Mark("command line parsed, run action started");
             var workspace = session.Workspace;
+            // git runs while the pipeline loads and the store opens; the runner awaits it.
+            var source = session.Parse.GetValue(dryRun) ? null : RunEnvironment.CaptureSourceAsync(workspace.Root, ct);
             var pipeline = await PipelineLoader.LoadFileAsync(workspace.PipelinePath, ct).ConfigureAwait(false);
             Diagnostics.PhaseTrace.Mark("pipeline file read");
             var registry = CliSession.Registry(pipeline, workspace.Root);
@@ -54,6 +56,7 @@ internal static class RunCommand
                 ForceAll = forceResult is not null && forced.Length == 0,
                 ForceSteps = forced.ToHashSet(StringComparer.Ordinal),
                 MaxParallelism = session.Parse.GetValue(jobs) is { } j and > 0 ? j : Math.Max(1, Environment.ProcessorCount),
+                Source = source,
             };
             var runner = new Runner(store, registry);
             RunResult result;
