@@ -83,6 +83,7 @@ internal static class RunCommand
             {
                 PrintResult(session, result);
             }
+            Diagnostics.PhaseTrace.Mark("result printed");
             if (!result.Succeeded)
             {
                 await session.Err.WriteLineAsync("error: " + result.Run.Error).ConfigureAwait(false);

@@ -91,7 +91,7 @@ public static class RunEnvironment
         };
     }
 
-    private static async Task<string?> GitAsync(string cwd, CancellationToken cancellationToken, params string[] args)
+    private static Task<string?> GitAsync(string cwd, CancellationToken cancellationToken, params string[] args)
     {
         Process p;
         try
@@ -105,16 +105,20 @@ public static class RunEnvironment
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return null;
+            return Task.FromResult<string?>(null);
         }
-        using (p)
+        // Blocking reads on a thread of their own: git's output is small, and asynchronous pipe
+        // reads would start the runtime's socket engine (a thread and its JIT work) just for this.
+        return Task.Factory.StartNew<string?>(() =>
         {
-            var output = p.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = p.StandardError.ReadToEndAsync(cancellationToken);
-            await Task.WhenAll(output, error).ConfigureAwait(false);
-            await p.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            return p.ExitCode == 0 ? (await output.ConfigureAwait(false)).Trim() : null;
-        }
+            using (p)
+            {
+                var output = p.StandardOutput.ReadToEnd();
+                p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                return p.ExitCode == 0 ? output.Trim() : null;
+            }
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>A fresh seed for a run that declared none (recorded, so the run can be reproduced).</summary>
