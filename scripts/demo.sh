@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 source scripts/prereqs.sh
 example="${1:-examples/adult}"
 dotnet restore --locked-mode Lockstep.slnx
-dotnet publish src/Lockstep.Cli/Lockstep.Cli.csproj -c Release -o artifacts/lockstep --no-restore -nologo -v quiet
+# ReadyToRun (precompiled) for linux-x64, framework-dependent: the lock files carry that runtime's
+# section (RuntimeIdentifiers in the CLI project), so the locked restore above covers it.
+dotnet publish src/Lockstep.Cli/Lockstep.Cli.csproj -c Release -r linux-x64 -o artifacts/lockstep --no-restore -nologo -v quiet
 echo "lockstep built at artifacts/lockstep/lockstep; running the pipeline in $example"
 cd "$example"
 "$OLDPWD/artifacts/lockstep/lockstep" run

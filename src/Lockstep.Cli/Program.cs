@@ -2,9 +2,11 @@ namespace Lockstep.Cli;
 
 internal static class Program
 {
-    public static Task<int> Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         Diagnostics.PhaseTrace.Mark("main");
-        return LockstepCli.RunAsync(args, Console.Out, Console.Error);
+        var code = await LockstepCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+        Diagnostics.PhaseTrace.Mark("command finished, store closed");
+        return code;
     }
 }

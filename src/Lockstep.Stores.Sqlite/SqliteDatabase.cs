@@ -61,6 +61,23 @@ public sealed class SqliteDatabase
 
     private async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
+        // Fast path for every open after the first: the header's user_version says which schema
+        // the file has (set below once all migrations are in), so an up-to-date store costs one
+        // read of the header instead of the WAL switch, a DDL statement and a table scan.
+        // journal_mode = WAL is stored in the file, so it stays set.
+        await using (var version = connection.CreateCommand())
+        {
+            version.CommandText = "PRAGMA user_version;";
+            var current = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            if (current == CurrentVersion)
+            {
+                return;
+            }
+            if (current > CurrentVersion)
+            {
+                throw new StoreException($"the store {Path} has schema version {current}, newer than this Lockstep understands ({CurrentVersion}); upgrade Lockstep to use it");
+            }
+        }
         await using (var wal = connection.CreateCommand())
         {
             wal.CommandText = "PRAGMA journal_mode = WAL;";
@@ -99,12 +116,21 @@ public sealed class SqliteDatabase
             await using (var record = connection.CreateCommand())
             {
                 record.Transaction = tx;
-                record.CommandText = "INSERT INTO schema_migrations(version, description) VALUES ($v, $d)";
+                // user_version lives in the file header, which the transaction covers: the row and
+                // the header change together.
+                record.CommandText = $"INSERT INTO schema_migrations(version, description) VALUES ($v, $d); PRAGMA user_version = {migration.Version};";
                 record.Parameters.AddWithValue("$v", migration.Version);
                 record.Parameters.AddWithValue("$d", migration.Description);
                 await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        // A store written before the header carried the version: record it once everything is in.
+        if ((await AppliedAsync(connection, cancellationToken).ConfigureAwait(false)).Max() == CurrentVersion)
+        {
+            await using var mark = connection.CreateCommand();
+            mark.CommandText = $"PRAGMA user_version = {CurrentVersion};";
+            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

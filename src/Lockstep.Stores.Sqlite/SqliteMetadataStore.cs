@@ -79,7 +79,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             cmd.Parameters.AddWithValue("$duration", step.DurationMs);
             cmd.Parameters.AddWithValue("$params", step.ParametersJson);
             cmd.Parameters.AddWithValue("$seed", (object?)step.Seed ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(step.Metrics));
+            cmd.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(step.Metrics, StoreJsonContext.Default.IReadOnlyDictionaryStringDouble));
             cmd.Parameters.AddWithValue("$log", step.Log);
             cmd.Parameters.AddWithValue("$error", (object?)step.Error ?? DBNull.Value);
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -110,7 +110,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             cmd.Parameters.AddWithValue("$run", cacheEntry.RunId);
             cmd.Parameters.AddWithValue("$step", cacheEntry.StepId);
             cmd.Parameters.AddWithValue("$outputs", SerializeOutputs(cacheEntry.Outputs));
-            cmd.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(cacheEntry.Metrics));
+            cmd.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(cacheEntry.Metrics, StoreJsonContext.Default.IReadOnlyDictionaryStringDouble));
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -384,13 +384,11 @@ public sealed class SqliteMetadataStore : IMetadataStore
     internal static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     private static IReadOnlyDictionary<string, double> Metrics(string json) =>
-        JsonSerializer.Deserialize<Dictionary<string, double>>(json) ?? [];
-
-    private sealed record OutputDto(string Name, string Hash, long Size);
+        JsonSerializer.Deserialize(json, StoreJsonContext.Default.DictionaryStringDouble) ?? [];
 
     private static string SerializeOutputs(IEnumerable<ArtifactBinding> outputs) =>
-        JsonSerializer.Serialize(outputs.Select(o => new OutputDto(o.Name, o.Hash.Hex, o.Size)).ToList());
+        JsonSerializer.Serialize(outputs.Select(o => new StoredOutput(o.Name, o.Hash.Hex, o.Size)).ToList(), StoreJsonContext.Default.ListStoredOutput);
 
     private static List<ArtifactBinding> DeserializeOutputs(string json) =>
-        (JsonSerializer.Deserialize<List<OutputDto>>(json) ?? []).Select(o => new ArtifactBinding(o.Name, ContentHash.Parse(o.Hash), o.Size, null)).ToList();
+        (JsonSerializer.Deserialize(json, StoreJsonContext.Default.ListStoredOutput) ?? []).Select(o => new ArtifactBinding(o.Name, ContentHash.Parse(o.Hash), o.Size, null)).ToList();
 }

@@ -73,7 +73,34 @@ public sealed class EmbeddedStoreTests : IDisposable
     {
         await using (var store = await EmbeddedStore.OpenAsync(_root, create: true, default))
         {
-            await ScalarAsync(store, "INSERT INTO schema_migrations(version, description) VALUES (999, 'future'); SELECT 1");
+            // what a newer Lockstep's migration does: the row and the header version together
+            await ScalarAsync(store, "INSERT INTO schema_migrations(version, description) VALUES (999, 'future'); PRAGMA user_version = 999; SELECT 1");
+        }
+        SqliteConnection.ClearAllPools();
+        (await Should.ThrowAsync<StoreException>(() => EmbeddedStore.OpenAsync(_root, create: false, default))).Message.ShouldContain("newer than this Lockstep");
+    }
+
+    [Fact]
+    public async Task A_store_whose_header_does_not_know_its_version_is_checked_by_its_migration_table_and_marked()
+    {
+        await using (var store = await EmbeddedStore.OpenAsync(_root, create: true, default))
+        {
+            (await ScalarAsync(store, "PRAGMA user_version")).ShouldBe(SqliteDatabase.CurrentVersion);
+            // a store written before the header carried the schema version
+            await ScalarAsync(store, "PRAGMA user_version = 0; SELECT 1");
+        }
+        SqliteConnection.ClearAllPools();
+        await using var again = await EmbeddedStore.OpenAsync(_root, create: false, default);
+        (await ScalarAsync(again, "PRAGMA user_version")).ShouldBe(SqliteDatabase.CurrentVersion);
+        (await ScalarAsync(again, "SELECT COUNT(*) FROM schema_migrations")).ShouldBe(Migrations.AllMigrations.List.Count);
+    }
+
+    [Fact]
+    public async Task A_store_with_a_newer_migration_row_but_an_older_header_is_still_refused()
+    {
+        await using (var store = await EmbeddedStore.OpenAsync(_root, create: true, default))
+        {
+            await ScalarAsync(store, "INSERT INTO schema_migrations(version, description) VALUES (999, 'future'); PRAGMA user_version = 0; SELECT 1");
         }
         SqliteConnection.ClearAllPools();
         (await Should.ThrowAsync<StoreException>(() => EmbeddedStore.OpenAsync(_root, create: false, default))).Message.ShouldContain("newer than this Lockstep");

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Lockstep.Pipelines;
 using Lockstep.Planning;
 using Lockstep.Running;
+using Lockstep.Steps;
 using Lockstep.Storage;
 using Spectre.Console;
 
@@ -26,11 +27,26 @@ internal static class RunCommand
         {
             Diagnostics.PhaseTrace.Mark("command line parsed, run action started");
             var workspace = session.Workspace;
-            var pipeline = await PipelineLoader.LoadFileAsync(workspace.PipelinePath, ct).ConfigureAwait(false);
-            Diagnostics.PhaseTrace.Mark("pipeline file read");
-            var registry = CliSession.Registry(pipeline, workspace.Root);
-            var resolved = PipelineResolver.Resolve(pipeline, session.Parse.GetValue(set) ?? []);
-            var plan = Planner.Plan(resolved, registry, workspace.Root);
+            // git runs while the pipeline loads and the store opens; the runner awaits it.
+            var source = session.Parse.GetValue(dryRun) ? null : RunEnvironment.CaptureSourceAsync(workspace.Root, ct);
+            var overrides = session.Parse.GetValue(set) ?? [];
+            var resolved = await ResolvedPipelineCache.LoadAsync(workspace.PipelinePath, workspace.StorePath, overrides, ct).ConfigureAwait(false);
+            Diagnostics.PhaseTrace.Mark("pipeline file read and resolved");
+            StepTypeRegistry registry;
+            ExecutionPlan plan;
+            try
+            {
+                registry = CliSession.Registry(resolved, workspace.Root);
+                plan = Planner.Plan(resolved, registry, workspace.Root);
+            }
+            catch (Errors.LockstepException)
+            {
+                // A cached pipeline carries no file positions: plan the parsed file, so the error
+                // names the line and column (or, if the world changed, the plan simply succeeds).
+                resolved = await ResolvedPipelineCache.LoadUncachedAsync(workspace.PipelinePath, overrides, ct).ConfigureAwait(false);
+                registry = CliSession.Registry(resolved, workspace.Root);
+                plan = Planner.Plan(resolved, registry, workspace.Root);
+            }
             Diagnostics.PhaseTrace.Mark("step types registered, pipeline resolved and planned");
             foreach (var warning in plan.Warnings)
             {
@@ -54,6 +70,7 @@ internal static class RunCommand
                 ForceAll = forceResult is not null && forced.Length == 0,
                 ForceSteps = forced.ToHashSet(StringComparer.Ordinal),
                 MaxParallelism = session.Parse.GetValue(jobs) is { } j and > 0 ? j : Math.Max(1, Environment.ProcessorCount),
+                Source = source,
             };
             var runner = new Runner(store, registry);
             RunResult result;
@@ -80,6 +97,7 @@ internal static class RunCommand
             {
                 PrintResult(session, result);
             }
+            Diagnostics.PhaseTrace.Mark("result printed");
             if (!result.Succeeded)
             {
                 await session.Err.WriteLineAsync("error: " + result.Run.Error).ConfigureAwait(false);

@@ -14,7 +14,11 @@ public static class PhaseTrace
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
     private static readonly Lock Gate = new();
     private static double _last;
+    private static long _lastJitted;
+    private static double _lastJitMs;
+    private static int _lastAssemblies;
     private static bool _started;
+    private static JitTrace? _jit;
 
     /// <summary>Writes the time since the previous mark and since the process started.</summary>
     public static void Mark(string phase)
@@ -28,15 +32,33 @@ public static class PhaseTrace
             if (!_started)
             {
                 _started = true;
+                if (Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_JIT") == "1")
+                {
+                    _jit = new JitTrace();
+                }
                 using var self = Process.GetCurrentProcess();
                 var sinceStart = (DateTime.Now - self.StartTime).TotalMilliseconds;
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[timing] {sinceStart,8:F1} ms  process start → first mark ({phase})"));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[timing] {sinceStart,8:F1} ms  process start → first mark ({phase}){Counters()}"));
                 _last = Clock.Elapsed.TotalMilliseconds;
                 return;
             }
             var now = Clock.Elapsed.TotalMilliseconds;
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[timing] {now - _last,8:F1} ms  {phase}"));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[timing] {now - _last,8:F1} ms  {phase}{Counters()}"));
             _last = now;
         }
+    }
+
+    /// <summary>
+    /// What the phase cost besides its own work: methods the JIT compiled (ReadyToRun code needs
+    /// none), JIT time and assemblies loaded, since the previous mark.
+    /// </summary>
+    private static string Counters()
+    {
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitMs = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds;
+        var assemblies = AppDomain.CurrentDomain.GetAssemblies().Length;
+        var text = string.Create(CultureInfo.InvariantCulture, $"   [+{jitted - _lastJitted} jitted, {jitMs - _lastJitMs:F1} ms JIT, +{assemblies - _lastAssemblies} assemblies]");
+        (_lastJitted, _lastJitMs, _lastAssemblies) = (jitted, jitMs, assemblies);
+        return text;
     }
 }

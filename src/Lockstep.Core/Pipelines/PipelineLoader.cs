@@ -16,12 +16,22 @@ public static partial class PipelineLoader
     private static readonly string[] TopLevelKeys = ["version", "name", "seed", "params", "steps", "plugins", "description"];
     private static readonly string[] StepKeys = ["id", "type", "inputs", "outputs", "params", "description"];
 
-    public static async Task<PipelineDefinition> LoadFileAsync(string path, CancellationToken cancellationToken)
+    public static async Task<PipelineDefinition> LoadFileAsync(string path, CancellationToken cancellationToken) =>
+        Parse(Decode(await ReadFileAsync(path, cancellationToken).ConfigureAwait(false)), path);
+
+    /// <summary>The text of a pipeline file's bytes, as <see cref="File.ReadAllText(string)"/> decodes them.</summary>
+    public static string Decode(byte[] bytes)
     {
-        string text;
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>A pipeline file's bytes; a missing or unreadable file is a <see cref="PipelineException"/> that says what to do.</summary>
+    public static async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken)
+    {
         try
         {
-            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -31,7 +41,6 @@ public static partial class PipelineLoader
         {
             throw new PipelineException(null, $"{path}: cannot read the pipeline file: {e.Message}");
         }
-        return Parse(text, path);
     }
 
     public static PipelineDefinition Parse(string text, string file)

@@ -12,10 +12,20 @@ public sealed record CacheKey(string Key, JsonObject Document)
 {
     public static CacheKey Create(string type, string code, JsonObject parameters, IEnumerable<(string Name, ContentHash Hash)> inputs, IEnumerable<string> outputs, string environmentJson, long? seed, string? externalState = null)
     {
-        var inputDoc = new JsonObject();
-        foreach (var (name, hash) in inputs.OrderBy(i => i.Name, StringComparer.Ordinal))
+        // Sorted through a string array rather than LINQ over (name, hash) tuples: generic code
+        // over a struct of our own is not in the framework's precompiled code, so each such sort
+        // costs a fully cached run its JIT time.
+        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, hash) in inputs)
         {
-            inputDoc[name] = hash.Hex;
+            byName[name] = hash.Hex;
+        }
+        var names = byName.Keys.ToArray();
+        Array.Sort(names, StringComparer.Ordinal);
+        var inputDoc = new JsonObject();
+        foreach (var name in names)
+        {
+            inputDoc[name] = byName[name];
         }
         var doc = new JsonObject
         {

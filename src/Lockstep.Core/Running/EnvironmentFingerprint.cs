@@ -107,7 +107,9 @@ public static class EnvironmentFingerprint
             {
                 return null;
             }
-            var seen = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            // Plain dictionaries and a sorted string array (not SortedDictionary or LINQ sorts over
+            // key/value structs): their code is precompiled, so a cached run does not JIT it.
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             var stack = new Stack<string>();
             stack.Push(library);
             while (stack.Count > 0)
@@ -123,11 +125,22 @@ public static class EnvironmentFingerprint
                     stack.Push(dep);
                 }
             }
-            return seen.Select(p => (p.Key, p.Value)).ToList();
+            return Sorted(seen.Keys, id => seen[id]);
         }
 
-        public IEnumerable<(string Package, string Version)> All() =>
-            _libraries.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.Version));
+        public IEnumerable<(string Package, string Version)> All() => Sorted(_libraries.Keys, id => _libraries[id].Version);
+
+        private static List<(string Package, string Version)> Sorted(IEnumerable<string> ids, Func<string, string> version)
+        {
+            var keys = ids.ToArray();
+            Array.Sort(keys, StringComparer.Ordinal);
+            var result = new List<(string Package, string Version)>(keys.Length);
+            foreach (var key in keys)
+            {
+                result.Add((key, version(key)));
+            }
+            return result;
+        }
     }
 
     /// <summary>Every package and project in the application's deps.json, sorted.</summary>

@@ -41,11 +41,24 @@ public static class RunEnvironment
     }
 
     /// <summary>The git revision of the workspace and whether its tree has uncommitted changes; "none" outside a repository.</summary>
-    public static JsonObject CaptureSource(string workspaceRoot)
+    public static JsonObject CaptureSource(string workspaceRoot) =>
+        CaptureSourceAsync(workspaceRoot, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// <see cref="CaptureSource"/> without blocking: git is spawned before this returns, so a caller
+    /// that starts it first thing (lockstep run does) overlaps git's work with its own start-up
+    /// and awaits the result only when the run record is written.
+    /// </summary>
+    public static async Task<JsonObject> CaptureSourceAsync(string workspaceRoot, CancellationToken cancellationToken)
     {
         // One git process, not three: porcelain v2 with --branch reports the commit, the branch
         // and the changed tracked files together, and a fully cached re-run pays for every spawn.
-        var status = Git(workspaceRoot, "status", "--porcelain=v2", "--branch", "--untracked-files=no", "--", ".");
+        var status = await GitAsync(workspaceRoot, cancellationToken, "status", "--porcelain=v2", "--branch", "--untracked-files=no", "--", ".").ConfigureAwait(false);
+        return ParseStatus(status);
+    }
+
+    private static JsonObject ParseStatus(string? status)
+    {
         string? revision = null, branch = null;
         var changed = 0;
         foreach (var line in (status ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -78,8 +91,9 @@ public static class RunEnvironment
         };
     }
 
-    private static string? Git(string cwd, params string[] args)
+    private static Task<string?> GitAsync(string cwd, CancellationToken cancellationToken, params string[] args)
     {
+        Process p;
         try
         {
             var start = new ProcessStartInfo("git") { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -87,16 +101,24 @@ public static class RunEnvironment
             {
                 start.ArgumentList.Add(a);
             }
-            using var p = Process.Start(start)!;
-            var output = p.StandardOutput.ReadToEnd();
-            p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return p.ExitCode == 0 ? output.Trim() : null;
+            p = Process.Start(start)!;
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return null;
+            return Task.FromResult<string?>(null);
         }
+        // Blocking reads on a thread of their own: git's output is small, and asynchronous pipe
+        // reads would start the runtime's socket engine (a thread and its JIT work) just for this.
+        return Task.Factory.StartNew<string?>(() =>
+        {
+            using (p)
+            {
+                var output = p.StandardOutput.ReadToEnd();
+                p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                return p.ExitCode == 0 ? output.Trim() : null;
+            }
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>A fresh seed for a run that declared none (recorded, so the run can be reproduced).</summary>

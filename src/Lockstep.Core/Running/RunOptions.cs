@@ -22,6 +22,12 @@ public sealed record RunOptions
 
     public string? Reproduces { get; init; }
 
+    /// <summary>
+    /// The workspace's source revision, already being captured (<see cref="RunEnvironment.CaptureSourceAsync"/>
+    /// started early so git runs while the pipeline loads); null: the runner captures it itself.
+    /// </summary>
+    public Task<System.Text.Json.Nodes.JsonObject>? Source { get; init; }
+
     /// <summary>Recorded objects to use instead of reading external files, keyed by "step/input" (reproduce).</summary>
     public IReadOnlyDictionary<string, ContentHash>? RecordedExternalInputs { get; init; }
 }

@@ -36,6 +36,7 @@ public sealed class Runner
         await using var storeLock = await _store.AcquireLockAsync("store", shared: true, cancellationToken).ConfigureAwait(false);
         Diagnostics.PhaseTrace.Mark("runner: interrupted runs marked, store lock taken");
 
+        var source = await (options.Source ?? RunEnvironment.CaptureSourceAsync(plan.WorkspaceRoot, cancellationToken)).ConfigureAwait(false);
         var seedGenerated = plan.Pipeline.Seed is null;
         var seed = plan.Pipeline.Seed ?? RunEnvironment.NewSeed();
         var resolved = plan.Pipeline with { Seed = seed };
@@ -55,7 +56,7 @@ public sealed class Runner
             WorkspacePath = plan.WorkspaceRoot,
             ConfigJson = resolved.ToCanonicalJson(),
             EnvironmentJson = CanonicalJson.Serialize(RunEnvironment.Capture()),
-            SourceJson = CanonicalJson.Serialize(RunEnvironment.CaptureSource(plan.WorkspaceRoot)),
+            SourceJson = CanonicalJson.Serialize(source),
         };
         Diagnostics.PhaseTrace.Mark("runner: environment and source (git) captured");
         await _store.Metadata.CreateRunAsync(run, cancellationToken).ConfigureAwait(false);

@@ -13,24 +13,58 @@ namespace Lockstep.Steps;
 /// </summary>
 public sealed class StepTypeRegistry
 {
-    private readonly Dictionary<string, IStepType> _types = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lazy<IStepType>> _types = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Assembly, string> _assemblyHashes = new();
 
     public IReadOnlyCollection<string> Names => _types.Keys;
 
-    public IEnumerable<IStepType> Types => _types.Values;
+    /// <summary>Every registered type (creates those registered by name that were not used yet).</summary>
+    public IEnumerable<IStepType> Types => _types.Values.Select(t => t.Value);
 
     public StepTypeRegistry Add(IStepType type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        if (!_types.TryAdd(type.Signature.Type, type))
+        if (!_types.TryAdd(type.Signature.Type, new Lazy<IStepType>(type)))
         {
-            throw new ArgumentException($"step type '{type.Signature.Type}' is registered twice ({_types[type.Signature.Type].GetType().FullName} and {type.GetType().FullName})");
+            throw new ArgumentException($"step type '{type.Signature.Type}' is registered twice ({_types[type.Signature.Type].Value.GetType().FullName} and {type.GetType().FullName})");
         }
         return this;
     }
 
-    public bool TryGet(string name, out IStepType type) => _types.TryGetValue(name, out type!);
+    /// <summary>
+    /// Registers a type by name, created on first use: a pipeline that uses only 'command' steps
+    /// then never loads the ML or data libraries (and what they reference), which a short command
+    /// such as a fully cached run would otherwise pay for at start-up.
+    /// </summary>
+    public StepTypeRegistry Add(string name, Func<IStepType> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        var lazy = new Lazy<IStepType>(() =>
+        {
+            var type = create();
+            if (type.Signature.Type != name)
+            {
+                throw new InvalidOperationException($"step type registered as '{name}' calls itself '{type.Signature.Type}'");
+            }
+            return type;
+        });
+        if (!_types.TryAdd(name, lazy))
+        {
+            throw new ArgumentException($"step type '{name}' is registered twice");
+        }
+        return this;
+    }
+
+    public bool TryGet(string name, out IStepType type)
+    {
+        if (_types.TryGetValue(name, out var lazy))
+        {
+            type = lazy.Value;
+            return true;
+        }
+        type = null!;
+        return false;
+    }
 
     /// <summary>Adds every public, non-abstract <see cref="IStepType"/> with a parameterless constructor from a class library.</summary>
     public void LoadPlugin(string path)
@@ -66,11 +100,11 @@ public sealed class StepTypeRegistry
                 continue;
             }
             var instance = (IStepType)Activator.CreateInstance(t)!;
-            if (_types.TryGetValue(instance.Signature.Type, out var existing) && existing.GetType() != t)
+            if (_types.TryGetValue(instance.Signature.Type, out var existing) && existing.Value.GetType() != t)
             {
-                throw new LockstepException($"plugin {path} defines step type '{instance.Signature.Type}', which {existing.GetType().Assembly.GetName().Name} already defines; rename it");
+                throw new LockstepException($"plugin {path} defines step type '{instance.Signature.Type}', which {existing.Value.GetType().Assembly.GetName().Name} already defines; rename it");
             }
-            _types[instance.Signature.Type] = instance;
+            _types[instance.Signature.Type] = new Lazy<IStepType>(instance);
             found++;
         }
         if (found == 0)
