@@ -8,9 +8,10 @@ namespace Lockstep.Serving.Logging;
 /// <summary>
 /// The durable prediction log, written by group commit: callers enqueue records and await; one
 /// writer thread takes everything queued, inserts it in a single transaction on its own
-/// connection with <c>synchronous = FULL</c> (so the WAL is fsynced at commit) and only then
-/// completes the waiters. An awaited <see cref="AppendAsync(PredictionRecord)"/> therefore means
-/// the prediction survives a SIGKILL or power loss; many concurrent requests share one fsync.
+/// connection and only then completes the waiters. An awaited <see cref="AppendAsync(PredictionRecord)"/>
+/// therefore means the prediction survives a SIGKILL of the process; with
+/// <see cref="LogDurability.Full"/> (<c>synchronous = FULL</c>, the WAL fsynced at each commit) it
+/// also survives power loss, and many concurrent requests share one fsync.
 /// </summary>
 public sealed class PredictionLog : IAsyncDisposable
 {
@@ -37,7 +38,7 @@ public sealed class PredictionLog : IAsyncDisposable
     public long Committed => Interlocked.Read(ref _committed);
 
     /// <summary>Opens the log in the store database at <paramref name="databasePath"/> (migrations already applied).</summary>
-    public static PredictionLog Open(string databasePath, LogDurability durability = LogDurability.Full)
+    public static PredictionLog Open(string databasePath, LogDurability durability = LogDurability.Process)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -61,10 +62,10 @@ public sealed class PredictionLog : IAsyncDisposable
         return new PredictionLog(connection);
     }
 
-    /// <summary>Completes once <paramref name="record"/> is committed to disk.</summary>
+    /// <summary>Completes once <paramref name="record"/> is committed (see <see cref="LogDurability"/> for what that survives).</summary>
     public Task AppendAsync(PredictionRecord record) => AppendAsync([record]);
 
-    /// <summary>Completes once every record is committed to disk (all in the same transaction).</summary>
+    /// <summary>Completes once every record is committed (all in the same transaction).</summary>
     public Task AppendAsync(IReadOnlyList<PredictionRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
