@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Lockstep.Errors;
 using Microsoft.Data.Sqlite;
@@ -82,13 +81,7 @@ public sealed class PredictionLog : IAsyncDisposable
     private void WriteLoop()
     {
         var batch = new List<Pending>(256);
-        using var insert = _connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO predictions(request_id, row_index, at, model, version, bundle_hash, input_json, output_json, findings_json, latency_us, source)
-            VALUES ($r, $i, $at, $m, $v, $h, $in, $out, $f, $l, $s)
-            """;
-        var p = new[] { "$r", "$i", "$at", "$m", "$v", "$h", "$in", "$out", "$f", "$l", "$s" }
-            .Select(n => insert.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
+        PredictionInsert? insert = null;
         var reader = _queue.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
@@ -101,25 +94,15 @@ public sealed class PredictionLog : IAsyncDisposable
             }
             try
             {
+                // Prepared on first use, inside the try: a failure is reported to the waiters.
+                insert ??= new PredictionInsert(_connection);
                 using (var tx = _connection.BeginTransaction())
                 {
-                    insert.Transaction = tx;
                     foreach (var pending in batch)
                     {
                         foreach (var r in pending.Records)
                         {
-                            p[0].Value = r.RequestId;
-                            p[1].Value = r.RowIndex;
-                            p[2].Value = r.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-                            p[3].Value = r.Model;
-                            p[4].Value = r.Version;
-                            p[5].Value = r.BundleHash;
-                            p[6].Value = r.InputJson;
-                            p[7].Value = r.OutputJson;
-                            p[8].Value = (object?)r.FindingsJson ?? DBNull.Value;
-                            p[9].Value = r.LatencyMicros;
-                            p[10].Value = r.Source;
-                            insert.ExecuteNonQuery();
+                            insert.Insert(r);
                         }
                     }
                     tx.Commit();
@@ -141,6 +124,7 @@ public sealed class PredictionLog : IAsyncDisposable
                 }
             }
         }
+        insert?.Dispose();
     }
 
     /// <summary>Stops accepting records, commits what is queued and closes the connection.</summary>
