@@ -12,7 +12,8 @@ namespace Lockstep.Serving.Logging;
 /// this way because the ADO.NET command spent three quarters of the writer thread on per-row
 /// overhead (parameter lookup by name, a reader per execution, string-to-UTF-8 copies) while
 /// SQLite's own step took a tenth; with the writer thread the limit of batch scoring, that
-/// overhead was the limit. Parameters are bound by position from one reused UTF-8 buffer.
+/// overhead was the limit. Parameters are bound by position from one reused UTF-8 buffer; BEGIN
+/// and COMMIT are prepared statements too (the connection serves nothing else).
 /// </summary>
 internal sealed class PredictionInsert : IDisposable
 {
@@ -23,6 +24,9 @@ internal sealed class PredictionInsert : IDisposable
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private readonly sqlite3_stmt _begin;
+    private readonly sqlite3_stmt _commit;
+    private readonly sqlite3_stmt _rollback;
     private byte[] _utf8 = new byte[4096];
     private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
     private byte[] _lastAtText = [];
@@ -31,6 +35,24 @@ internal sealed class PredictionInsert : IDisposable
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the prediction log's connection is not open");
         Check(raw.sqlite3_prepare_v2(_db, Sql, out _statement));
+        Check(raw.sqlite3_prepare_v2(_db, "BEGIN IMMEDIATE", out _begin));
+        Check(raw.sqlite3_prepare_v2(_db, "COMMIT", out _commit));
+        Check(raw.sqlite3_prepare_v2(_db, "ROLLBACK", out _rollback));
+    }
+
+    /// <summary>Starts the group's transaction (IMMEDIATE: takes the write lock now, waiting up to the busy timeout).</summary>
+    public void Begin() => Run(_begin);
+
+    public void Commit() => Run(_commit);
+
+    /// <summary>Rolls back after a failed insert or commit; quiet when no transaction is open any more.</summary>
+    public void Rollback()
+    {
+        if (raw.sqlite3_get_autocommit(_db) == 0)
+        {
+            raw.sqlite3_step(_rollback);
+        }
+        raw.sqlite3_reset(_rollback);
     }
 
     public void Insert(PredictionRecord r)
@@ -68,7 +90,20 @@ internal sealed class PredictionInsert : IDisposable
         }
     }
 
-    public void Dispose() => _statement.Dispose();
+    public void Dispose()
+    {
+        _statement.Dispose();
+        _begin.Dispose();
+        _commit.Dispose();
+        _rollback.Dispose();
+    }
+
+    private void Run(sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        raw.sqlite3_reset(statement);
+        Check(rc);
+    }
 
     private void Text(int index, string value)
     {

@@ -20,12 +20,14 @@ public sealed class PredictionLog : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly Thread _writer;
+    private readonly WalCheckpointer _checkpointer;
     private long _backlog;
     private long _committed;
 
-    private PredictionLog(SqliteConnection connection)
+    private PredictionLog(SqliteConnection connection, string connectionString)
     {
         _connection = connection;
+        _checkpointer = new WalCheckpointer(connectionString, () => Committed);
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "lockstep prediction log" };
         _writer.Start();
     }
@@ -39,26 +41,27 @@ public sealed class PredictionLog : IAsyncDisposable
     /// <summary>Opens the log in the store database at <paramref name="databasePath"/> (migrations already applied).</summary>
     public static PredictionLog Open(string databasePath, LogDurability durability = LogDurability.Process)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWrite,
             Pooling = false,
             DefaultTimeout = Stores.Sqlite.SqliteDatabase.BusyTimeoutSeconds,
-        }.ToString());
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(durability == LogDurability.Full ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = {Stores.Sqlite.SqliteDatabase.BusyTimeoutSeconds * 1000};";
+            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(durability == LogDurability.Full ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = {Stores.Sqlite.SqliteDatabase.BusyTimeoutSeconds * 1000}; PRAGMA wal_autocheckpoint = 0;";
             pragma.ExecuteNonQuery();
+            return new PredictionLog(connection, connectionString);
         }
         catch (SqliteException e)
         {
             connection.Dispose();
             throw new StoreException($"cannot open the prediction log in {databasePath}: {e.Message}", e);
         }
-        return new PredictionLog(connection);
     }
 
     /// <summary>Completes once <paramref name="record"/> is committed (see <see cref="LogDurability"/> for what that survives).</summary>
@@ -96,17 +99,15 @@ public sealed class PredictionLog : IAsyncDisposable
             {
                 // Prepared on first use, inside the try: a failure is reported to the waiters.
                 insert ??= new PredictionInsert(_connection);
-                using (var tx = _connection.BeginTransaction())
+                insert.Begin();
+                foreach (var pending in batch)
                 {
-                    foreach (var pending in batch)
+                    foreach (var r in pending.Records)
                     {
-                        foreach (var r in pending.Records)
-                        {
-                            insert.Insert(r);
-                        }
+                        insert.Insert(r);
                     }
-                    tx.Commit();
                 }
+                insert.Commit();
                 Interlocked.Add(ref _backlog, -rows);
                 Interlocked.Add(ref _committed, rows);
                 foreach (var pending in batch)
@@ -116,6 +117,7 @@ public sealed class PredictionLog : IAsyncDisposable
             }
             catch (Exception e) when (e is SqliteException or InvalidOperationException)
             {
+                insert?.Rollback();
                 Interlocked.Add(ref _backlog, -rows);
                 var failure = new StoreException($"the prediction log could not be written: {e.Message}", e);
                 foreach (var pending in batch)
@@ -132,6 +134,7 @@ public sealed class PredictionLog : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await Task.Run(_writer.Join).ConfigureAwait(false);
+        _checkpointer.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
