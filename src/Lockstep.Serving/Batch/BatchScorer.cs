@@ -16,8 +16,11 @@ namespace Lockstep.Serving.Batch;
 /// </summary>
 public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProvider time)
 {
-    /// <summary>Rows per chunk (memory holds at most two chunks of rows and log records).</summary>
-    public const int ChunkRows = 8192;
+    /// <summary>
+    /// Rows per chunk (memory holds at most two chunks of rows and log records). Small enough that
+    /// the log's commit of the last chunk, which nothing overlaps, is short.
+    /// </summary>
+    public const int ChunkRows = 2048;
 
     public async Task<BatchResult> ScoreAsync(string inputPath, string outputPath, BatchOptions options, CancellationToken cancellationToken)
     {

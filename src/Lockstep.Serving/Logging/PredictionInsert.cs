@@ -28,6 +28,7 @@ internal sealed class PredictionInsert : IDisposable
     private readonly sqlite3_stmt _commit;
     private readonly sqlite3_stmt _rollback;
     private byte[] _utf8 = new byte[4096];
+    private readonly string?[] _bound = new string?[12];
     private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
     private byte[] _lastAtText = [];
 
@@ -74,6 +75,7 @@ internal sealed class PredictionInsert : IDisposable
         Text(8, r.OutputJson);
         if (r.FindingsJson is null)
         {
+            _bound[9] = null;
             Check(raw.sqlite3_bind_null(s, 9));
         }
         else
@@ -107,6 +109,13 @@ internal sealed class PredictionInsert : IDisposable
 
     private void Text(int index, string value)
     {
+        // SQLite keeps a binding until it is replaced, and model, bundle hash, source (and a
+        // batch's request id) are the same string object row after row: bind those once.
+        if (ReferenceEquals(_bound[index], value))
+        {
+            return;
+        }
+        _bound[index] = null;
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
         if (max > _utf8.Length)
         {
@@ -115,6 +124,7 @@ internal sealed class PredictionInsert : IDisposable
         var n = Encoding.UTF8.GetBytes(value, _utf8);
         // SQLitePCLRaw binds a span with SQLITE_TRANSIENT: SQLite copies it, so the buffer is reused.
         Check(raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, n)));
+        _bound[index] = value;
     }
 
     private void Check(int rc)
