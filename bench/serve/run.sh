@@ -45,9 +45,14 @@ wait_up() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sle
 rps() { grep -E '^Requests/sec' "$1" | awk '{print $2}'; }
 lat() { grep -E "^ +$2%" "$1" | awk '{print $2}'; }
 
-run_wrk() { # name url outfile [lua] [extra...]
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+run_wrk() { # name url outfile [lua] [extra...]; with SERVER_PID set, also the server's CPU per request
   local name=$1 url=$2 out=$3 lua=${4:-$HERE/post.lua}; shift 4 || true
+  local before=0; [ -n "${SERVER_PID:-}" ] && before=$(cpu_ticks "$SERVER_PID")
   wrk -t2 -c"$CONN" -d"${DUR}s" --timeout 30s --latency -s "$lua" "$@" "$url" > "$out"
+  # CPU time (user + system) the server spent per answered request: far less sensitive to other
+  # load on the machine than requests/s, which depend on how the scheduler shares the cores.
+  [ -n "${SERVER_PID:-}" ] && echo "Server CPU ticks: $(( $(cpu_ticks "$SERVER_PID") - before )) at $(getconf CLK_TCK)/s" >> "$out"
   echo "## $name" >&2; cat "$out" >&2
 }
 
@@ -57,7 +62,7 @@ for MODE in process full; do
   wait_up http://127.0.0.1:8701/ready
   # warm-up (JIT, engine pool), not measured
   wrk -t2 -c"$CONN" -d3s --timeout 30s -s "$HERE/post.lua" http://127.0.0.1:8701/v1/models/adult/predict >/dev/null
-  run_wrk "lockstep ($MODE)" http://127.0.0.1:8701/v1/models/adult/predict "$WORK/wrk-lockstep-$MODE.txt" "$HERE/post.lua"
+  SERVER_PID=${PIDS[-1]} run_wrk "lockstep ($MODE)" http://127.0.0.1:8701/v1/models/adult/predict "$WORK/wrk-lockstep-$MODE.txt" "$HERE/post.lua"
   # ~1,000 req/s: 20 connections, each waiting 20 ms after every answer (closed loop: latency is
   # send-to-answer per request, without wrk2's coordinated-omission correction).
   DELAY_MS=20 wrk -t1 -c20 -d"${DUR}s" --timeout 30s --latency -s "$HERE/post-rate.lua" http://127.0.0.1:8701/v1/models/adult/predict > "$WORK/wrk-lockstep-$MODE-1k.txt"
@@ -82,7 +87,7 @@ kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 dotnet "$HERE/Ceiling/bin/Release/net10.0/Lockstep.Bench.Ceiling.dll" 8721 > "$WORK/ceiling.log" 2>&1 & PIDS+=($!)
 for _ in $(seq 1 300); do curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:8721/predict && break; sleep 0.1; done
 wrk -t2 -c"$CONN" -d3s --timeout 30s -s "$HERE/post.lua" http://127.0.0.1:8721/predict >/dev/null
-run_wrk ceiling http://127.0.0.1:8721/predict "$WORK/wrk-ceiling.txt" "$HERE/post.lua"
+SERVER_PID=${PIDS[-1]} run_wrk ceiling http://127.0.0.1:8721/predict "$WORK/wrk-ceiling.txt" "$HERE/post.lua"
 # The same bounded load on the ceiling: the tail this machine gives an endpoint that does nothing.
 DELAY_MS=20 wrk -t1 -c20 -d"${DUR}s" --timeout 30s --latency -s "$HERE/post-rate.lua" http://127.0.0.1:8721/predict > "$WORK/wrk-ceiling-1k.txt"
 echo "## ceiling at <=1k req/s" >&2; cat "$WORK/wrk-ceiling-1k.txt" >&2
@@ -112,7 +117,10 @@ def parse(path):
         return v / 1000 if u == "us" else v * 1000 if u == "s" else v
     errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
     sock = re.search(r"Socket errors: (.*)", t)
-    return {"rps": rps, "p50_ms": lat(50), "p90_ms": lat(90), "p99_ms": lat(99), "non2xx": int(errs.group(1)) if errs else 0, "socket_errors": sock.group(1) if sock else None}
+    total = re.search(r"(\d+) requests in", t)
+    cpu = re.search(r"Server CPU ticks: (\d+) at (\d+)/s", t)
+    extra = {"server_cpu_us_per_request": int(cpu.group(1)) / int(cpu.group(2)) * 1e6 / int(total.group(1))} if cpu else {}
+    return {**extra, "rps": rps, "p50_ms": lat(50), "p90_ms": lat(90), "p99_ms": lat(99), "non2xx": int(errs.group(1)) if errs else 0, "socket_errors": sock.group(1) if sock else None}
 def runs(path):
     docs, buf = [], ""
     for line in open(path):
@@ -137,6 +145,7 @@ out = {
     "connections": int(conn), "duration_s": int(dur), "wrk": R,
     "process_vs_peer": R["lockstep-process"]["rps"] / P["rps"] if P["rps"] else None,
     "process_vs_ceiling": R["lockstep-process"]["rps"] / C["rps"],
+    "process_vs_ceiling_by_server_cpu": C["server_cpu_us_per_request"] / R["lockstep-process"]["server_cpu_us_per_request"],
     "full_vs_peer": R["lockstep-full"]["rps"] / P["rps"] if P["rps"] else None,
     "full_vs_ceiling": R["lockstep-full"]["rps"] / C["rps"],
     "peer_batch_predict_rows_per_s": peer["predict_rows_per_s"],

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Lockstep.Serving.Logging;
 using Lockstep.Serving.Scoring;
+using System.Runtime.CompilerServices;
 
 namespace Lockstep.Serving.Batch;
 
@@ -29,6 +30,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     /// <summary>The first malformed line of the slice, if any (the slice stops there).</summary>
     public (int Line, string Message)? Error { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Score(IReadOnlyList<(int Number, string Text)> lines, int from, int to, long firstIndex, PredictionRecord?[] records)
     {
         Output.Clear();
@@ -59,6 +61,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private PredictionRecord? ScoreRow(int index)
     {
         _findings.Clear();
@@ -87,6 +90,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
             RowJson(), OutputJson(score), findingsJson, 0, "batch");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string RowJson()
     {
         _json.ResetWrittenCount();
@@ -107,6 +111,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         return Encoding.UTF8.GetString(_json.WrittenSpan);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string OutputJson(ModelScore score)
     {
         _json.ResetWrittenCount();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using System.Runtime.CompilerServices;
 
 namespace Lockstep.Serving.Logging;
 
@@ -56,6 +57,7 @@ internal sealed class PredictionInsert : IDisposable
         raw.sqlite3_reset(_rollback);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Insert(PredictionRecord r)
     {
         var s = _statement;
@@ -107,6 +109,7 @@ internal sealed class PredictionInsert : IDisposable
         Check(rc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Text(int index, string value)
     {
         // SQLite keeps a binding until it is replaced, and model, bundle hash, source (and a

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lockstep.Data.Schemas;
 using Lockstep.Data.Tables;
+using System.Runtime.CompilerServices;
 
 namespace Lockstep.Serving.Scoring;
 
@@ -24,6 +25,7 @@ internal sealed class CleanRowCheck
         _columns = schema.Columns.Select(c => new Column(c, c.Allowed is { } a ? new HashSet<string>(a, StringComparer.Ordinal) : null)).ToArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool IsClean(IReadOnlyDictionary<string, object?> row)
     {
         var seen = 0;
