@@ -86,7 +86,7 @@ public sealed class PredictionLog : IAsyncDisposable
         var batch = new List<Pending>(256);
         PredictionInsert? insert = null;
         var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (WaitToRead(reader))
         {
             batch.Clear();
             var rows = 0;
@@ -127,6 +127,23 @@ public sealed class PredictionLog : IAsyncDisposable
             }
         }
         insert?.Dispose();
+    }
+
+    /// <summary>
+    /// Blocks the writer thread until records arrive, without spinning: <c>Task.Wait</c> spins and
+    /// yields before it sleeps, and on this thread, idle between every group commit, that spinning
+    /// was a fifth of the server's CPU under load (on a 2-core machine, taken from the requests).
+    /// </summary>
+    private static bool WaitToRead(ChannelReader<Pending> reader)
+    {
+        var wait = reader.WaitToReadAsync();
+        if (wait.IsCompleted)
+        {
+            return wait.GetAwaiter().GetResult();
+        }
+        var task = wait.AsTask();
+        ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+        return task.GetAwaiter().GetResult();
     }
 
     /// <summary>Stops accepting records, commits what is queued and closes the connection.</summary>
