@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Lockstep.Serving.Logging;
 using Lockstep.Serving.Scoring;
-using System.Runtime.CompilerServices;
 
 namespace Lockstep.Serving.Batch;
 

@@ -1,9 +1,8 @@
-using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
-using System.Runtime.CompilerServices;
 
 namespace Lockstep.Serving.Logging;
 

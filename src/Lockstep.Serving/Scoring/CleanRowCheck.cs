@@ -1,7 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Lockstep.Data.Schemas;
 using Lockstep.Data.Tables;
-using System.Runtime.CompilerServices;
 
 namespace Lockstep.Serving.Scoring;
 
