@@ -32,9 +32,11 @@ internal static class PredictCommand
             var p = session.Parse;
             var store = await session.OpenStoreAsync(ct, create: true).ConfigureAwait(false);
             var modelArg = p.GetValue(target)!;
+            var loading = System.Diagnostics.Stopwatch.GetTimestamp();
             var load = new BundleLoadOptions();
             var source = ModelTarget.IsFile(modelArg) ? ModelTarget.FromFile(modelArg, p.GetValue(name), load) : ModelTarget.FromRegistry(modelArg, store, load);
             var model = await source.LoadAsync(await source.ResolveAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            var loadSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(loading).TotalSeconds;
             var options = new BatchOptions
             {
                 Columns = p.GetValue(columns)?.Split(',', StringSplitOptions.TrimEntries),
@@ -47,12 +49,22 @@ internal static class PredictCommand
             {
                 result = await new BatchScorer(model, log, TimeProvider.System).ScoreAsync(p.GetValue(input)!, p.GetValue(output)!, options, ct).ConfigureAwait(false);
             }
+            // Since the process started: runtime start-up, JIT, store open, bundle load and scoring.
+            var commandSeconds = (DateTime.UtcNow - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds;
             if (session.Json)
             {
                 session.WriteJson(new JsonObject
                 {
                     ["request_id"] = result.RunId, ["model"] = model.Name, ["version"] = model.Version, ["rows"] = result.Rows,
                     ["scored"] = result.Scored, ["invalid"] = result.Invalid, ["seconds"] = result.Elapsed.TotalSeconds, ["rows_per_second"] = result.RowsPerSecond,
+                    ["phases"] = new JsonObject
+                    {
+                        ["command_seconds"] = commandSeconds,
+                        ["load_seconds"] = loadSeconds,
+                        ["scoring_seconds"] = result.Scoring.TotalSeconds,
+                    },
+                    ["command_rows_per_second"] = commandSeconds > 0 ? result.Rows / commandSeconds : 0,
+                    ["scoring_rows_per_second"] = result.ScoringRowsPerSecond,
                 });
             }
             else

@@ -23,7 +23,7 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "Most rows in one request", DefaultValueFactory = _ => 1000 };
         var poll = new Option<double>("--poll-seconds") { Description = "How often an alias is checked for a new version", DefaultValueFactory = _ => 2 };
         var name = new Option<string?>("--name") { Description = "Model name for a bundle file (default: the file name)" };
-        var durability = new Option<string>("--log-durability") { Description = "full: each answered prediction is fsynced (survives power loss; default); process: committed without fsync (survives a server crash or SIGKILL, not power loss)", DefaultValueFactory = _ => "full" };
+        var durability = new Option<string>("--log-durability") { Description = "process (default): a prediction is answered once its commit reached the OS (survives a server crash or SIGKILL, not power loss or a kernel crash); full: also fsynced per group commit (survives power loss; each answer waits for the disk's fsync)", DefaultValueFactory = _ => "process" };
         var envOverride = new Option<string?>("--allow-environment-mismatch") { Description = "Load a bundle trained in another environment anyway; give the reason (it is recorded)" };
         var command = new Command("serve", "Serve a model over HTTP: validated predictions, each durably logged before it is answered");
         command.Arguments.Add(target);

@@ -119,11 +119,14 @@ public sealed class LoadedModel
         }
     }
 
+    /// <summary>A scorer with its own engine for one thread or worker (no pool, no lock per row).</summary>
+    public ModelScorer CreateScorer() => new(this, NewSlot());
+
     private EngineSlot Rent() => _pool.TryTake(out var slot) ? slot : NewSlot();
 
     private EngineSlot NewSlot() => new(_ml, _model, _inputDefinition, Transformer.Width, Task);
 
-    private Prediction Run(EngineSlot slot)
+    internal Prediction Run(EngineSlot slot)
     {
         switch (Task)
         {

@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Lockstep.Errors;
 using Lockstep.Serving.Logging;
 using Lockstep.Serving.Scoring;
@@ -12,14 +9,18 @@ namespace Lockstep.Serving.Batch;
 /// <summary>
 /// Scores a CSV file with the same validation, model and prediction log as the server; writes
 /// <c>row,score,probability,label,findings</c> to the output CSV in input order. Streaming with
-/// bounded memory: lines are read in chunks, each chunk is parsed, validated and scored in
-/// parallel (the model is thread-safe), then written and handed to the log, whose commit overlaps
-/// the next chunk's scoring.
+/// bounded memory: lines are read in chunks; each chunk is cut into one contiguous slice per core,
+/// each slice parsed, validated and scored by its own <see cref="BatchWorker"/> (own engine, own
+/// buffers), the slices written in order and the chunk handed to the log, whose commit (one
+/// transaction per chunk) overlaps the next chunk's scoring.
 /// </summary>
 public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProvider time)
 {
-    /// <summary>Rows per parallel chunk (memory holds at most two chunks of rows and log records).</summary>
-    public const int ChunkRows = 4096;
+    /// <summary>
+    /// Rows per chunk (memory holds at most two chunks of rows and log records). Small enough that
+    /// the log's commit of the last chunk, which nothing overlaps, is short.
+    /// </summary>
+    public const int ChunkRows = 2048;
 
     public async Task<BatchResult> ScoreAsync(string inputPath, string outputPath, BatchOptions options, CancellationToken cancellationToken)
     {
@@ -38,155 +39,87 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         using var _ = input;
         var tmp = outputPath + ".tmp";
         long rows = 0, scored = 0, invalid = 0;
-        var context = new RowContext(options, time.GetUtcNow(), runId);
-        await using (var output = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
+        long? firstRow = null;
+        var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath);
+        if (options.Columns is { } columns)
         {
-            await output.WriteLineAsync("row,score,probability,label,findings").ConfigureAwait(false);
-            var lineNumber = 0;
-            var lines = new List<(int Number, string Text)>(ChunkRows);
-            Task pendingLog = Task.CompletedTask;
-            var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
-            while (true)
+            context.SetHeader([.. columns]);
+        }
+        var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new BatchWorker(model, context)).ToArray();
+        try
+        {
+            await using (var output = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
             {
-                // Per-line reads and writes go through 64 KiB buffers synchronously: an await per
-                // line costs more than the line; the file handles are the async boundary.
-                lines.Clear();
-                while (lines.Count < ChunkRows && input.ReadLine() is { } text)
+                await output.WriteLineAsync("row,score,probability,label,findings").ConfigureAwait(false);
+                var lineNumber = 0;
+                var lines = new List<(int Number, string Text)>(ChunkRows);
+                Task pendingLog = Task.CompletedTask;
+                var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = workers.Length };
+                while (true)
                 {
-                    lineNumber++;
-                    if (text.Length == 0 || (options.CommentPrefix is { } prefix && text.StartsWith(prefix, StringComparison.Ordinal)))
+                    // Per-line reads and writes go through 64 KiB buffers synchronously: an await per
+                    // line costs more than the line; the file handles are the async boundary.
+                    lines.Clear();
+                    while (lines.Count < ChunkRows && input.ReadLine() is { } text)
                     {
-                        continue;
+                        lineNumber++;
+                        if (text.Length == 0 || (options.CommentPrefix is { } prefix && text.StartsWith(prefix, StringComparison.Ordinal)))
+                        {
+                            continue;
+                        }
+                        if (context.Header is null)
+                        {
+                            var cells = new List<string>();
+                            CsvLine.Split(text, cells);
+                            context.SetHeader([.. cells]);
+                            continue;
+                        }
+                        firstRow ??= Stopwatch.GetTimestamp();
+                        lines.Add((lineNumber, text));
                     }
-                    if (context.Header is null)
+                    if (lines.Count == 0)
                     {
-                        var cells = new List<string>();
-                        CsvLine.Split(text, cells);
-                        context.Header = [.. cells];
-                        continue;
+                        break;
                     }
-                    lines.Add((lineNumber, text));
-                }
-                if (lines.Count == 0)
-                {
-                    break;
-                }
-                var results = new RowResult[lines.Count];
-                var first = rows;
-                try
-                {
-                    Parallel.For(0, lines.Count, parallel, i => results[i] = ScoreLine(lines[i].Text, lines[i].Number, (int)(first + i), inputPath, context));
-                }
-                catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is LockstepException) is LockstepException inner)
-                {
-                    throw inner;
-                }
-                var records = new List<PredictionRecord>(results.Length);
-                foreach (var r in results)
-                {
-                    output.WriteLine(r.Line);
-                    rows++;
-                    if (r.Blocked)
+                    var records = new PredictionRecord?[lines.Count];
+                    // Slices of at least 256 rows: a tiny chunk is not worth a second thread.
+                    var slices = Math.Clamp(lines.Count / 256, 1, workers.Length);
+                    var first = rows;
+                    Parallel.For(0, slices, parallel, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first, records));
+                    if (workers.Take(slices).Where(w => w.Error is not null).Select(w => w.Error!.Value).OrderBy(e => e.Line).FirstOrDefault() is { Message: { } message })
                     {
-                        invalid++;
+                        throw new LockstepException(message);
                     }
-                    if (r.Record is { } record)
+                    for (var w = 0; w < slices; w++)
                     {
-                        scored++;
-                        records.Add(record);
+                        output.Write(workers[w].Output);
+                        invalid += workers[w].Blocked;
                     }
+                    rows += lines.Count;
+                    var logged = new List<PredictionRecord>(records.Length);
+                    foreach (var r in records)
+                    {
+                        if (r is not null)
+                        {
+                            logged.Add(r);
+                        }
+                    }
+                    scored += logged.Count;
+                    // One chunk commits while the next is scored.
+                    await pendingLog.ConfigureAwait(false);
+                    pendingLog = logged.Count > 0 ? log.AppendAsync(logged) : Task.CompletedTask;
                 }
-                // One chunk commits while the next is scored.
                 await pendingLog.ConfigureAwait(false);
-                pendingLog = records.Count > 0 ? log.AppendAsync(records) : Task.CompletedTask;
             }
-            await pendingLog.ConfigureAwait(false);
+        }
+        catch
+        {
+            // No half-written output is left behind under the temporary name.
+            File.Delete(tmp);
+            throw;
         }
         File.Move(tmp, outputPath, overwrite: true);
-        return new BatchResult(runId, rows, scored, invalid, Stopwatch.GetElapsedTime(started));
-    }
-
-    private RowResult ScoreLine(string text, int lineNumber, int index, string inputPath, RowContext context)
-    {
-        var header = context.Header!;
-        var cells = new List<string>(header.Length);
-        CsvLine.Split(text, cells);
-        if (cells.Count != header.Length)
-        {
-            throw new LockstepException($"{inputPath} line {lineNumber}: {cells.Count} cells, but the header has {header.Length} columns; fix the line or the quoting");
-        }
-        var row = new Dictionary<string, object?>(header.Length, StringComparer.Ordinal);
-        for (var c = 0; c < header.Length; c++)
-        {
-            if (context.Drop.Contains(header[c]))
-            {
-                continue;
-            }
-            var cell = cells[c];
-            row[header[c]] = context.Na.Contains(cell) ? null
-                : double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : cell;
-        }
-        var findings = new List<FieldFinding>();
-        model.Validate(row, index, findings);
-        var findingsJson = findings.Count == 0 ? null : ScoreJson.Findings(findings, index);
-        var blocked = findings.Exists(f => f.Blocking);
-        var line = new StringBuilder(96).Append(index.ToString(CultureInfo.InvariantCulture)).Append(',');
-        if (blocked && !context.Options.FlagInvalid)
-        {
-            return new RowResult(line.Append(",,,").Append(Quote(findingsJson!)).ToString(), true, null);
-        }
-        var score = model.Score(row);
-        line.Append(score.Score.ToString("R", CultureInfo.InvariantCulture)).Append(',')
-            .Append(score.Probability?.ToString("R", CultureInfo.InvariantCulture)).Append(',')
-            .Append(Quote(score.Label ?? "")).Append(',');
-        if (findingsJson is not null)
-        {
-            line.Append(Quote(findingsJson));
-        }
-        var scratch = new ArrayBufferWriter<byte>(512);
-        var record = new PredictionRecord(context.RunId, index, context.At, model.Name, model.Version, model.BundleHash,
-            RowJson(row, scratch), ScoreJson.Output(score, scratch), findingsJson, 0, "batch");
-        return new RowResult(line.ToString(), blocked, record);
-    }
-
-    private static string RowJson(Dictionary<string, object?> row, ArrayBufferWriter<byte> scratch)
-    {
-        scratch.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(scratch, Lockstep.Serving.Http.JsonOutput.Options))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in row)
-            {
-                switch (value)
-                {
-                    case null: writer.WriteNull(key); break;
-                    case double d: writer.WriteNumber(key, d); break;
-                    case string s: writer.WriteString(key, s); break;
-                    default: writer.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
-                }
-            }
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(scratch.WrittenSpan);
-    }
-
-    private static string Quote(string cell) =>
-        cell.AsSpan().IndexOfAny(",\"\r\n") < 0 ? cell : "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private readonly record struct RowResult(string Line, bool Blocked, PredictionRecord? Record);
-
-    private sealed class RowContext(BatchOptions options, DateTimeOffset at, string runId)
-    {
-        public BatchOptions Options { get; } = options;
-
-        public DateTimeOffset At { get; } = at;
-
-        public string RunId { get; } = runId;
-
-        public string[]? Header { get; set; } = options.Columns?.ToArray();
-
-        public HashSet<string> Drop { get; } = new(options.Drop, StringComparer.Ordinal);
-
-        public HashSet<string> Na { get; } = new(options.NaValues, StringComparer.Ordinal) { "" };
+        var end = Stopwatch.GetTimestamp();
+        return new BatchResult(runId, rows, scored, invalid, Stopwatch.GetElapsedTime(started, end), Stopwatch.GetElapsedTime(firstRow ?? end, end));
     }
 }

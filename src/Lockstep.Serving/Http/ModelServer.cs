@@ -54,8 +54,18 @@ public sealed class ModelServer : IAsyncDisposable
         var pointer = await source.ResolveAsync(cancellationToken).ConfigureAwait(false);
         holder.Swap(await source.LoadAsync(pointer, cancellationToken).ConfigureAwait(false));
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production", ApplicationName = "Lockstep.Serving" });
+        // The content root is the app's own folder, not the working directory: the host watches
+        // its content root for configuration changes, and a working directory holding the store
+        // (whose log is written on every request) kept that watcher busy; nor should a stray
+        // appsettings.json there configure the server.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [], EnvironmentName = "Production", ApplicationName = "Lockstep.Serving", ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
+        // With the hosting logger enabled, ASP.NET Core creates an Activity per request (and the
+        // metrics then attach exemplars from it); nothing here reads either.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         if (options.ConsoleLogging)
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Lockstep", LogLevel.Information);

@@ -18,13 +18,21 @@ internal sealed class PredictHandler(ModelHolder holder, PredictionLog log, Serv
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_answer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_answerWriter;
+
+    private readonly Prometheus.Counter.Child _ok = metrics.Requests.WithLabels("200");
+
     public async Task HandleAsync(HttpContext context, string name)
     {
         var started = Stopwatch.GetTimestamp();
         var requestId = RequestId(context);
         context.Response.Headers["X-Request-Id"] = requestId;
         var code = await HandleCoreAsync(context, name, requestId, started).ConfigureAwait(false);
-        metrics.Requests.WithLabels(CodeLabel(code)).Inc();
+        (code == 200 ? _ok : metrics.Requests.WithLabels(CodeLabel(code))).Inc();
         metrics.Latency.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         metrics.LogBacklog.Set(log.Backlog);
     }
@@ -132,33 +140,38 @@ internal sealed class PredictHandler(ModelHolder holder, PredictionLog log, Serv
         }
         metrics.Rows.Inc(rows.Count);
 
+        // The answer is built in a per-thread buffer and sent in one write with its length, as the
+        // ceiling does (a writer on the response pipe meant chunked encoding and a flush per request).
+        var answer = t_answer ??= new ArrayBufferWriter<byte>(512);
+        answer.ResetWrittenCount();
+        var writer = t_answerWriter ??= new Utf8JsonWriter(answer, JsonOutput.Options);
+        writer.Reset(answer);
+        writer.WriteStartObject();
+        writer.WriteString("requestId", requestId);
+        writer.WriteString("model", model.Name);
+        writer.WriteNumber("version", model.Version);
+        if (isArray)
+        {
+            writer.WriteStartArray("predictions");
+            for (var i = 0; i < rows.Count; i++)
+            {
+                writer.WriteStartObject();
+                WriteRow(writer, scores[i], findings, i);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        else
+        {
+            WriteRow(writer, scores[0], findings, 0);
+        }
+        writer.WriteEndObject();
+        writer.Flush();
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonOutput.Options);
-        await using (writer.ConfigureAwait(false))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("requestId", requestId);
-            writer.WriteString("model", model.Name);
-            writer.WriteNumber("version", model.Version);
-            if (isArray)
-            {
-                writer.WriteStartArray("predictions");
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    writer.WriteStartObject();
-                    WriteRow(writer, scores[i], findings, i);
-                    writer.WriteEndObject();
-                }
-                writer.WriteEndArray();
-            }
-            else
-            {
-                WriteRow(writer, scores[0], findings, 0);
-            }
-            writer.WriteEndObject();
-            await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        }
+        context.Response.ContentLength = answer.WrittenCount;
+        // Copied into the response pipe before the await returns control, so the buffer can be reused.
+        await context.Response.BodyWriter.WriteAsync(answer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
         return 200;
     }
 

@@ -70,7 +70,7 @@ internal static class RowParser
         List<FieldFinding>? findings = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            var name = FieldNames.Get(ref reader);
             reader.Read();
             object? value;
             switch (reader.TokenType)

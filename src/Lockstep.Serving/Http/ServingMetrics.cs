@@ -9,6 +9,8 @@ public sealed class ServingMetrics
     {
         Registry = Metrics.NewCustomRegistry();
         var f = Metrics.WithCustomRegistry(Registry);
+        // No exemplars: nothing traces requests, and looking for a trace per increment showed in profiles.
+        f.ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = (_, _) => Exemplar.None };
         Requests = f.CreateCounter("lockstep_requests_total", "HTTP predict requests by status code.", "code");
         Rows = f.CreateCounter("lockstep_predicted_rows_total", "Rows scored.");
         Latency = f.CreateHistogram("lockstep_request_duration_seconds", "Predict request latency including the durable log write.",

@@ -13,12 +13,17 @@ namespace Lockstep.Serving.Scoring;
 public sealed class ExpectationValidator(DatasetSchema expectations)
 {
     private readonly SchemaValidator _validator = new(expectations);
+    private readonly CleanRowCheck _clean = new(expectations);
 
     public DatasetSchema Expectations { get; } = expectations;
 
     public void Validate(IReadOnlyDictionary<string, object?> row, int rowIndex, List<FieldFinding> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
+        if (_clean.IsClean(row))
+        {
+            return;
+        }
         foreach (var f in _validator.ValidateRow(row))
         {
             var column = Expectations.Find(f.Column);

@@ -48,6 +48,13 @@ public sealed class BatchScorerTests : IAsyncLifetime
         lines.Length.ShouldBe(16282);
         lines[0].ShouldBe("row,score,probability,label,findings");
         lines[1].Split(',')[3].ShouldBeOneOf(">50K", "<=50K");
+        // Scored in parallel slices and chunks, written in input order.
+        for (var i = 1; i < lines.Length; i++)
+        {
+            lines[i].ShouldStartWith((i - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + ",");
+        }
+        result.Scoring.ShouldBeGreaterThan(TimeSpan.Zero);
+        result.Scoring.ShouldBeLessThanOrEqualTo(result.Elapsed);
         var logged = await new PredictionLogReader(_store.Database).CountAsync(new PredictionQuery(Model: "adult"), default);
         logged.ShouldBe(result.Scored);
     }
@@ -67,5 +74,25 @@ public sealed class BatchScorerTests : IAsyncLifetime
         var lines = await File.ReadAllLinesAsync(output);
         lines[2].ShouldStartWith("1,,,,");
         lines[2].ShouldContain("age");
+    }
+
+    [Fact]
+    public async Task A_line_with_the_wrong_number_of_cells_is_reported_by_its_line_number_even_when_a_later_slice_also_has_one()
+    {
+        var input = Path.Combine(_root, "bad.csv");
+        var good = "39,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States";
+        var lines = new List<string> { "age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country" };
+        for (var i = 0; i < 2000; i++)
+        {
+            lines.Add(i is 300 or 1700 ? good + ",extra" : good);
+        }
+        await File.WriteAllLinesAsync(input, lines);
+
+        var error = await Should.ThrowAsync<Lockstep.Errors.LockstepException>(() =>
+            new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(input, Path.Combine(_root, "bad-out.csv"), new BatchOptions(), default));
+
+        error.Message.ShouldContain("line 302: 15 cells, but the header has 14 columns");
+        File.Exists(Path.Combine(_root, "bad-out.csv")).ShouldBeFalse();
+        File.Exists(Path.Combine(_root, "bad-out.csv.tmp")).ShouldBeFalse();
     }
 }

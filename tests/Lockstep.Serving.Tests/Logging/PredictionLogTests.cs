@@ -100,4 +100,45 @@ public sealed class PredictionLogTests : IAsyncLifetime
 
         error.Message.ShouldContain("closed");
     }
+
+    [Fact]
+    public async Task A_group_that_fails_to_commit_is_rolled_back_reported_to_its_waiters_and_the_log_keeps_working()
+    {
+        await using (var setup = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + _store.Database.Path))
+        {
+            await setup.OpenAsync();
+            await using var trigger = setup.CreateCommand();
+            trigger.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON predictions WHEN NEW.request_id = 'req-666' BEGIN SELECT RAISE(ABORT, 'refused by test'); END";
+            await trigger.ExecuteNonQueryAsync();
+        }
+        await using (var log = PredictionLog.Open(_store.Database.Path))
+        {
+            var error = await Should.ThrowAsync<StoreException>(() => log.AppendAsync([Record(1), Record(666)]));
+            error.Message.ShouldContain("refused by test");
+
+            await log.AppendAsync(Record(2));
+        }
+
+        var reader = new PredictionLogReader(_store.Database);
+        var ids = await reader.ReadAsync(new PredictionQuery(), default).Select(r => r.RequestId).ToListAsync();
+        ids.ShouldBe(["req-2"]);
+    }
+
+    [Fact]
+    public async Task The_WAL_is_checkpointed_into_the_database_file_while_the_log_stays_open()
+    {
+        var before = new FileInfo(_store.Database.Path).Length;
+        await using var log = PredictionLog.Open(_store.Database.Path);
+
+        await log.AppendAsync(Enumerable.Range(0, 3000).Select(i => Record(i)).ToArray());
+
+        // The writer never checkpoints (its connection has automatic checkpoints off), so the
+        // database file only grows once the checkpointer has copied the pages in; wait for that.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (new FileInfo(_store.Database.Path).Length <= before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        new FileInfo(_store.Database.Path).Length.ShouldBeGreaterThan(before);
+    }
 }

@@ -17,11 +17,12 @@ internal sealed class ServerProcess : IDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Starts <c>lockstep -w WORKSPACE --json serve BUNDLE --name adult --port 0</c> and waits for the address it prints.</summary>
-    public static async Task<ServerProcess> StartAsync(string workspace, string bundle)
+    /// <summary>Starts <c>lockstep -w WORKSPACE --json serve BUNDLE --name adult --port 0 [EXTRA...]</c> and waits for the address it prints.</summary>
+    public static async Task<ServerProcess> StartAsync(string workspace, string bundle, params string[] extra)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "lockstep.dll"), "-w", workspace, "--json", "serve", bundle, "--name", "adult", "--port", "0" })
+        string[] args = [Path.Combine(AppContext.BaseDirectory, "lockstep.dll"), "-w", workspace, "--json", "serve", bundle, "--name", "adult", "--port", "0", .. extra];
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }

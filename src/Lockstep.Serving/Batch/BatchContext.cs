@@ -1,0 +1,27 @@
+namespace Lockstep.Serving.Batch;
+
+/// <summary>What every worker of one batch run shares (read-only once the header is known).</summary>
+internal sealed class BatchContext(BatchOptions options, DateTimeOffset at, string runId, string inputPath)
+{
+    public BatchOptions Options { get; } = options;
+
+    public DateTimeOffset At { get; } = at;
+
+    public string RunId { get; } = runId;
+
+    public string InputPath { get; } = inputPath;
+
+    public string[]? Header { get; private set; }
+
+    /// <summary>Per header column: true when it is in <see cref="BatchOptions.Drop"/>.</summary>
+    public bool[] Dropped { get; private set; } = [];
+
+    public HashSet<string> Na { get; } = new(options.NaValues, StringComparer.Ordinal) { "" };
+
+    public void SetHeader(string[] header)
+    {
+        var drop = new HashSet<string>(Options.Drop, StringComparer.Ordinal);
+        Header = header;
+        Dropped = header.Select(drop.Contains).ToArray();
+    }
+}
