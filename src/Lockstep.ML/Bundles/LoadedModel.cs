@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Lockstep.ML.Ensembles;
 using Lockstep.ML.Features;
 using Lockstep.ML.Training;
 using Microsoft.ML;
@@ -10,12 +11,16 @@ namespace Lockstep.ML.Bundles;
 /// A verified bundle ready to predict. Raw rows (column name → value; strings, numbers, bools,
 /// JsonElements or null) go through the bundle's own preprocessing, then the model. A missing
 /// column or null is a missing value and an unseen category falls in the unknown bucket, so every
-/// row gets a prediction. Thread-safe: each call borrows a pooled engine with its own buffers.
+/// row gets a prediction. An ensemble bundle runs every member on the same feature vector and
+/// combines their outputs with its fitted combiner. Thread-safe: each call borrows a pooled engine
+/// with its own buffers.
 /// </summary>
 public sealed class LoadedModel
 {
     private readonly MLContext _ml;
-    private readonly ITransformer _model;
+    /// <summary>Member 1 (model.zip) first; one entry for a single model.</summary>
+    private readonly ITransformer[] _members;
+    private readonly EnsembleManifest? _ensemble;
     private readonly SchemaDefinition _inputDefinition;
     private readonly ConcurrentBag<EngineSlot> _pool = [];
     private readonly string[] _classes;
@@ -30,10 +35,12 @@ public sealed class LoadedModel
         Transformer = new FeatureTransformer(Preprocessing);
         Task = Preprocessing.Task;
         _ml = new MLContext(seed: 0);
-        using (var stream = new MemoryStream(bundle.ModelBytes))
+        _ensemble = bundle.Ensemble;
+        _members = bundle.MemberModels.Select(bytes =>
         {
-            _model = _ml.Model.Load(stream, out _);
-        }
+            using var stream = new MemoryStream(bytes);
+            return _ml.Model.Load(stream, out _);
+        }).ToArray();
         _inputDefinition = SchemaDefinition.Create(typeof(FeatureInput));
         _inputDefinition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Transformer.Width);
         _classes = Preprocessing.Label.Classes?.ToArray() ?? [];
@@ -60,6 +67,9 @@ public sealed class LoadedModel
     public FeatureTransformer Transformer { get; }
 
     public TaskKind Task { get; }
+
+    /// <summary>The ensemble's structure, or null for a single model.</summary>
+    public EnsembleManifest? Ensemble => _ensemble;
 
     /// <summary>The feature vector the model sees for a raw row (for parity checks and debugging).</summary>
     public float[] Featurize(IReadOnlyDictionary<string, object?> row)
@@ -121,9 +131,36 @@ public sealed class LoadedModel
 
     private EngineSlot Rent() => _pool.TryTake(out var slot) ? slot : NewSlot();
 
-    private EngineSlot NewSlot() => new(_ml, _model, _inputDefinition, Transformer.Width, Task);
+    private EngineSlot NewSlot()
+    {
+        if (_members.Length == 1)
+        {
+            return new EngineSlot(_ml, _members[0], _inputDefinition, Transformer.Width, Task);
+        }
+        var input = new FeatureInput { Features = new float[Transformer.Width] };
+        return new EngineSlot(_ml, _members[0], _inputDefinition, Transformer.Width, Task, input)
+        {
+            Members = _members.Skip(1).Select(m => new EngineSlot(_ml, m, _inputDefinition, Transformer.Width, Task, input)).ToArray(),
+            MemberPredictions = new Prediction[_members.Length],
+        };
+    }
 
     private Prediction Run(EngineSlot slot)
+    {
+        if (_ensemble is null)
+        {
+            return RunOne(slot);
+        }
+        var outputs = slot.MemberPredictions;
+        outputs[0] = RunOne(slot);
+        for (var i = 0; i < slot.Members.Length; i++)
+        {
+            outputs[i + 1] = RunOne(slot.Members[i]);
+        }
+        return _ensemble.Combiner.Combine(outputs, Task, _classes, _positiveIndex);
+    }
+
+    private Prediction RunOne(EngineSlot slot)
     {
         switch (Task)
         {

@@ -14,7 +14,11 @@ public static class Evaluator
 {
     public const int ImportanceRows = 2000;
 
-    public static EvaluationResult Evaluate(LoadedModel model, Frame test, int seed, bool importance = true)
+    public static EvaluationResult Evaluate(LoadedModel model, Frame test, int seed, bool importance = true) =>
+        Evaluate(model, test, seed, importance, out _);
+
+    /// <summary>Evaluates and also hands back each scored row: its index in <paramref name="test"/>, its label and the prediction (the tune step stacks on these).</summary>
+    internal static EvaluationResult Evaluate(LoadedModel model, Frame test, int seed, bool importance, out (int[] Rows, float[] Labels, Prediction[] Predictions) scored)
     {
         var transformer = model.Transformer;
         var allFeatures = transformer.Transform(test);
@@ -26,7 +30,8 @@ public static class Evaluator
         }
         var features = keep.Select(i => allFeatures[i]).ToArray();
         var labels = keep.Select(i => allLabels[i]).ToArray();
-        var result = Score(model, features, labels);
+        var result = Score(model, features, labels, out var predictions);
+        scored = (keep, labels, predictions);
         result.Metrics["rows_without_label"] = allLabels.Length - keep.Length;
         var label = model.Preprocessing.Label;
         // Binary confusion rows/columns are [negative, positive]; others follow the class order.
@@ -40,10 +45,12 @@ public static class Evaluator
         return result;
     }
 
-    private static EvaluationResult Score(LoadedModel model, float[][] features, float[] labels)
+    private static EvaluationResult Score(LoadedModel model, float[][] features, float[] labels) => Score(model, features, labels, out _);
+
+    private static EvaluationResult Score(LoadedModel model, float[][] features, float[] labels, out Prediction[] predictions)
     {
         var result = new EvaluationResult();
-        var predictions = features.Select(model.PredictFeatures).ToArray();
+        predictions = features.Select(model.PredictFeatures).ToArray();
         switch (model.Task)
         {
             case TaskKind.Binary:
