@@ -68,7 +68,7 @@ public static class StackingFitter
                     x[m * classCount + c] = s[c];
                 }
             }
-            rows.Add(new KeyTrainRow { Label = (uint)labels[r] + 1, Features = x });
+            rows.Add(new KeyTrainRow { Label = (uint)labels[r], Features = x });
         }
         var definition = Definition(typeof(KeyTrainRow), width);
         definition["Label"].ColumnType = new KeyDataViewType(typeof(uint), classCount);
