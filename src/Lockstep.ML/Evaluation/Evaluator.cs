@@ -50,7 +50,7 @@ public static class Evaluator
     private static EvaluationResult Score(LoadedModel model, float[][] features, float[] labels, out Prediction[] predictions)
     {
         var result = new EvaluationResult();
-        predictions = features.Select(model.PredictFeatures).ToArray();
+        predictions = model.PredictFeatureBatch(features);
         switch (model.Task)
         {
             case TaskKind.Binary:

@@ -38,8 +38,13 @@ public sealed class TrainStep : IStepType
 
     public async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
+        // Phase timings go to the step log only, to show where the step's time goes.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var table = await StepData.ReadTableAsync(context, "train", cancellationToken).ConfigureAwait(false);
+        context.Log.WriteLine($"  read input: {watch.Elapsed.TotalMilliseconds:0} ms");
+        watch.Restart();
         var frame = Frames.TableFrames.ToFrame(table);
+        context.Log.WriteLine($"  to frame: {watch.Elapsed.TotalMilliseconds:0} ms");
         JsonObject? tuned = null;
         EnsemblePlan? plan = null;
         if (context.Inputs.ContainsKey("tuned"))
@@ -57,8 +62,10 @@ public sealed class TrainStep : IStepType
         var result = plan is null
             ? ModelBuilder.Build(frame, table, featurize, trainer, context.Seed32, lineage, context.Log)
             : ModelBuilder.BuildEnsemble(frame, table, featurize, plan, context.Seed32, lineage, context.Log);
+        watch.Restart();
         await result.Bundle.WriteAsync(context.OutputPath("bundle"), cancellationToken).ConfigureAwait(false);
         await File.WriteAllBytesAsync(context.OutputPath("preprocessing"), MLJson.ToBytes(result.Preprocessing), cancellationToken).ConfigureAwait(false);
+        context.Log.WriteLine($"  write bundle and preprocessing: {watch.Elapsed.TotalMilliseconds:0} ms");
         context.SetMetric("training_rows", result.Model.TrainingRows);
         context.SetMetric("features", result.Preprocessing.FeatureNames.Count);
         context.SetMetric("model_bytes", result.Bundle.MemberModels.Sum(b => b.LongLength));
