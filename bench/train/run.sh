@@ -15,7 +15,9 @@ BIN="$ROOT/bench/out/train"
 if [ "${R2R:-0}" = 1 ]; then
   BUILD="ReadyToRun (dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true)"
   for p in src/Lockstep.Cli:cli bench/train/MlNetBaseline:baseline; do
-    dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "${p%%:*}" -o "$BIN/${p##*:}" -v q -nologo >/dev/null
+    # No lock-file update: a restore for linux-x64 would otherwise rewrite the committed lock files.
+    dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:RestorePackagesWithLockFile=false \
+      "${p%%:*}" -o "$BIN/${p##*:}" -v q -nologo >/dev/null
   done
   LOCKSTEP="dotnet $BIN/cli/lockstep.dll"; BASELINE="dotnet $BIN/baseline/MlNetBaseline.dll"
 else
