@@ -12,12 +12,17 @@ PEERS=${PEERS:-$ROOT/../shared/bench-peers}
 [ -f "$PEERS/adult_train.py" ] || PEERS=/work/shared/bench-peers
 cd "$ROOT"
 BIN="$ROOT/bench/out/train"
+OUT=$(mktemp -d)
 if [ "${R2R:-0}" = 1 ]; then
+  # A restore for linux-x64 adds a runtime section to the committed lock files: keep copies and put
+  # them back when the script ends, so the benchmark leaves the checkout as it found it.
+  LOCKS="$OUT/locks"
+  find src bench -name packages.lock.json | while read -r f; do mkdir -p "$LOCKS/$(dirname "$f")"; cp "$f" "$LOCKS/$f"; done
+  trap 'cp -r "$LOCKS"/. "$ROOT"/' EXIT
   BUILD="ReadyToRun (dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true)"
   for p in src/Lockstep.Cli:cli bench/train/MlNetBaseline:baseline; do
-    # No lock-file update: a restore for linux-x64 would otherwise rewrite the committed lock files.
-    dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:RestorePackagesWithLockFile=false \
-      "${p%%:*}" -o "$BIN/${p##*:}" -v q -nologo >/dev/null
+    dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+      "${p%%:*}" -o "$BIN/${p##*:}" -v q -nologo > "$OUT/publish.log" || { cat "$OUT/publish.log"; exit 1; }
   done
   LOCKSTEP="dotnet $BIN/cli/lockstep.dll"; BASELINE="dotnet $BIN/baseline/MlNetBaseline.dll"
 else
@@ -27,7 +32,6 @@ else
   LOCKSTEP="dotnet $ROOT/src/Lockstep.Cli/bin/Release/net10.0/lockstep.dll"
   BASELINE="dotnet $ROOT/bench/train/MlNetBaseline/bin/Release/net10.0/MlNetBaseline.dll"
 fi
-OUT=$(mktemp -d)
 TIME="/usr/bin/time -f %e,%U,%S -o $OUT/time"
 # wall,user,sys of the last timed command as JSON fields
 timed() { python3 -c "w,u,s=open('$OUT/time').read().strip().split('\n')[-1].split(','); print('\"proc_wall_s\": %s, \"proc_cpu_s\": %.2f' % (w, float(u)+float(s)))"; }

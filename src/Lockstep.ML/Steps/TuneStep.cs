@@ -26,7 +26,7 @@ public sealed class TuneStep : IStepType
     public StepSignature Signature { get; } = new()
     {
         Type = "tune",
-        Description = "Searches hyperparameters (grid or seeded random) scored by k-fold cross-validation; writes every trial and the best.",
+        Description = "Searches hyperparameters (grid or seeded random) scored by k-fold cross-validation; writes every trial and the best, and with ensemble: an average or stacking ensemble of the best trials for train to build.",
         UsesSeed = true,
         Inputs = [new InputSpec("train", true, "the training rows: a snapshot or a delimited text file")],
         Outputs = [new OutputSpec("result", "every trial and the best hyperparameters (JSON)")],
