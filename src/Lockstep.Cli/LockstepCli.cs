@@ -43,6 +43,7 @@ public static class LockstepCli
         RunCommand.Create(),
         RunsCommand.Create(),
         LineageCommand.Create(),
+        ArtifactsCommand.Create(),
         DiffCommand.Create(),
         ReproduceCommand.Create(),
         VerifyCommand.Create(),

@@ -11,6 +11,18 @@ if (args.Length >= 3 && args[0] == "generate")
     Generate(args[1], long.Parse(args[2], CultureInfo.InvariantCulture));
     return 0;
 }
+if (args.Length >= 1 && args[0] == "floor")
+{
+    // The memory floor: a process that loads the same assemblies (runtime, Lockstep.Data,
+    // Parquet.Net, Snappier, compression) and does no work, for comparison with pandas' RSS.
+    var layout = new[] { new Lockstep.Data.Tables.ColumnInfo("x", Lockstep.Data.Tables.ColumnType.Double) };
+    _ = new Lockstep.Data.Statistics.StatisticsCollector(layout);
+    _ = new Parquet.Schema.ParquetSchema(new Parquet.Schema.DataField<double?>("x"));
+    _ = typeof(Snappier.Snappy).Assembly.GetName();
+    _ = new System.IO.Compression.GZipStream(Stream.Null, System.IO.Compression.CompressionMode.Decompress);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"peak_rss_mib\": {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0.0}}}"));
+    return 0;
+}
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: IngestBench FILE [--no-header] [--sep S] [--na M] | generate FILE ROWS");
@@ -103,8 +115,14 @@ try
     var json = result.Statistics.ToJson();
     sw.Stop();
     var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+    // After the timing: lets a before/after comparison check that the snapshot bytes did not change.
+    string snapshotHash;
+    using (var snapshot = File.OpenRead(Path.Combine(tmp, "s.parquet")))
+    {
+        snapshotHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(snapshot))[..16];
+    }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{{\"rows\": {result.RowCount}, \"cols\": {result.Layout.Count}, \"total_s\": {sw.Elapsed.TotalSeconds:0.000}, \"restarts\": {result.TypeRestarts}, \"stats_bytes\": {json.Length}, \"peak_rss_mib\": {peak:0.0}}}"));
+        $"{{\"rows\": {result.RowCount}, \"cols\": {result.Layout.Count}, \"total_s\": {sw.Elapsed.TotalSeconds:0.000}, \"restarts\": {result.TypeRestarts}, \"stats_bytes\": {json.Length}, \"peak_rss_mib\": {peak:0.0}, \"gc\": [{GC.CollectionCount(0)}, {GC.CollectionCount(1)}, {GC.CollectionCount(2)}], \"gc_pause_s\": {GC.GetTotalPauseDuration().TotalSeconds:0.000}, \"allocated_mib\": {GC.GetTotalAllocatedBytes() / 1048576.0:0}, \"snapshot\": \"{snapshotHash}\", \"statistics\": \"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16]}\"}}"));
 }
 finally
 {

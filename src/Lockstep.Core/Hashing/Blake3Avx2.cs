@@ -76,41 +76,154 @@ internal static unsafe class Blake3Avx2
             var v12 = counterLow; var v13 = counterHigh; var v14 = blockLength;
             var v15 = Vector256.Create(blockFlags);
 
-            // round 1
-            G(ref v0, ref v4, ref v8, ref v12, m0, m1); G(ref v1, ref v5, ref v9, ref v13, m2, m3);
-            G(ref v2, ref v6, ref v10, ref v14, m4, m5); G(ref v3, ref v7, ref v11, ref v15, m6, m7);
-            G(ref v0, ref v5, ref v10, ref v15, m8, m9); G(ref v1, ref v6, ref v11, ref v12, m10, m11);
-            G(ref v2, ref v7, ref v8, ref v13, m12, m13); G(ref v3, ref v4, ref v9, ref v14, m14, m15);
-            // round 2
-            G(ref v0, ref v4, ref v8, ref v12, m2, m6); G(ref v1, ref v5, ref v9, ref v13, m3, m10);
-            G(ref v2, ref v6, ref v10, ref v14, m7, m0); G(ref v3, ref v7, ref v11, ref v15, m4, m13);
-            G(ref v0, ref v5, ref v10, ref v15, m1, m11); G(ref v1, ref v6, ref v11, ref v12, m12, m5);
-            G(ref v2, ref v7, ref v8, ref v13, m9, m14); G(ref v3, ref v4, ref v9, ref v14, m15, m8);
-            // round 3
-            G(ref v0, ref v4, ref v8, ref v12, m3, m4); G(ref v1, ref v5, ref v9, ref v13, m10, m12);
-            G(ref v2, ref v6, ref v10, ref v14, m13, m2); G(ref v3, ref v7, ref v11, ref v15, m7, m14);
-            G(ref v0, ref v5, ref v10, ref v15, m6, m5); G(ref v1, ref v6, ref v11, ref v12, m9, m0);
-            G(ref v2, ref v7, ref v8, ref v13, m11, m15); G(ref v3, ref v4, ref v9, ref v14, m8, m1);
-            // round 4
-            G(ref v0, ref v4, ref v8, ref v12, m10, m7); G(ref v1, ref v5, ref v9, ref v13, m12, m9);
-            G(ref v2, ref v6, ref v10, ref v14, m14, m3); G(ref v3, ref v7, ref v11, ref v15, m13, m15);
-            G(ref v0, ref v5, ref v10, ref v15, m4, m0); G(ref v1, ref v6, ref v11, ref v12, m11, m2);
-            G(ref v2, ref v7, ref v8, ref v13, m5, m8); G(ref v3, ref v4, ref v9, ref v14, m1, m6);
-            // round 5
-            G(ref v0, ref v4, ref v8, ref v12, m12, m13); G(ref v1, ref v5, ref v9, ref v13, m9, m11);
-            G(ref v2, ref v6, ref v10, ref v14, m15, m10); G(ref v3, ref v7, ref v11, ref v15, m14, m8);
-            G(ref v0, ref v5, ref v10, ref v15, m7, m2); G(ref v1, ref v6, ref v11, ref v12, m5, m3);
-            G(ref v2, ref v7, ref v8, ref v13, m0, m1); G(ref v3, ref v4, ref v9, ref v14, m6, m4);
-            // round 6
-            G(ref v0, ref v4, ref v8, ref v12, m9, m14); G(ref v1, ref v5, ref v9, ref v13, m11, m5);
-            G(ref v2, ref v6, ref v10, ref v14, m8, m12); G(ref v3, ref v7, ref v11, ref v15, m15, m1);
-            G(ref v0, ref v5, ref v10, ref v15, m13, m3); G(ref v1, ref v6, ref v11, ref v12, m0, m10);
-            G(ref v2, ref v7, ref v8, ref v13, m2, m6); G(ref v3, ref v4, ref v9, ref v14, m4, m7);
-            // round 7
-            G(ref v0, ref v4, ref v8, ref v12, m11, m15); G(ref v1, ref v5, ref v9, ref v13, m5, m0);
-            G(ref v2, ref v6, ref v10, ref v14, m1, m9); G(ref v3, ref v7, ref v11, ref v15, m8, m6);
-            G(ref v0, ref v5, ref v10, ref v15, m14, m10); G(ref v1, ref v6, ref v11, ref v12, m2, m12);
-            G(ref v2, ref v7, ref v8, ref v13, m3, m4); G(ref v3, ref v4, ref v9, ref v14, m7, m13);
+            // The four G functions of each half-round advance side by side (see Blake3Avx512).
+            // round 1: columns, then diagonals
+            v0 += m0; v1 += m2; v2 += m4; v3 += m6;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 16); v13 = Rotate(v13 ^ v1, 16); v14 = Rotate(v14 ^ v2, 16); v15 = Rotate(v15 ^ v3, 16);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 12); v5 = Rotate(v5 ^ v9, 12); v6 = Rotate(v6 ^ v10, 12); v7 = Rotate(v7 ^ v11, 12);
+            v0 += m1; v1 += m3; v2 += m5; v3 += m7;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 8); v13 = Rotate(v13 ^ v1, 8); v14 = Rotate(v14 ^ v2, 8); v15 = Rotate(v15 ^ v3, 8);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 7); v5 = Rotate(v5 ^ v9, 7); v6 = Rotate(v6 ^ v10, 7); v7 = Rotate(v7 ^ v11, 7);
+            v0 += m8; v1 += m10; v2 += m12; v3 += m14;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 16); v12 = Rotate(v12 ^ v1, 16); v13 = Rotate(v13 ^ v2, 16); v14 = Rotate(v14 ^ v3, 16);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 12); v6 = Rotate(v6 ^ v11, 12); v7 = Rotate(v7 ^ v8, 12); v4 = Rotate(v4 ^ v9, 12);
+            v0 += m9; v1 += m11; v2 += m13; v3 += m15;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 8); v12 = Rotate(v12 ^ v1, 8); v13 = Rotate(v13 ^ v2, 8); v14 = Rotate(v14 ^ v3, 8);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 7); v6 = Rotate(v6 ^ v11, 7); v7 = Rotate(v7 ^ v8, 7); v4 = Rotate(v4 ^ v9, 7);
+            // round 2: columns, then diagonals
+            v0 += m2; v1 += m3; v2 += m7; v3 += m4;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 16); v13 = Rotate(v13 ^ v1, 16); v14 = Rotate(v14 ^ v2, 16); v15 = Rotate(v15 ^ v3, 16);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 12); v5 = Rotate(v5 ^ v9, 12); v6 = Rotate(v6 ^ v10, 12); v7 = Rotate(v7 ^ v11, 12);
+            v0 += m6; v1 += m10; v2 += m0; v3 += m13;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 8); v13 = Rotate(v13 ^ v1, 8); v14 = Rotate(v14 ^ v2, 8); v15 = Rotate(v15 ^ v3, 8);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 7); v5 = Rotate(v5 ^ v9, 7); v6 = Rotate(v6 ^ v10, 7); v7 = Rotate(v7 ^ v11, 7);
+            v0 += m1; v1 += m12; v2 += m9; v3 += m15;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 16); v12 = Rotate(v12 ^ v1, 16); v13 = Rotate(v13 ^ v2, 16); v14 = Rotate(v14 ^ v3, 16);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 12); v6 = Rotate(v6 ^ v11, 12); v7 = Rotate(v7 ^ v8, 12); v4 = Rotate(v4 ^ v9, 12);
+            v0 += m11; v1 += m5; v2 += m14; v3 += m8;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 8); v12 = Rotate(v12 ^ v1, 8); v13 = Rotate(v13 ^ v2, 8); v14 = Rotate(v14 ^ v3, 8);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 7); v6 = Rotate(v6 ^ v11, 7); v7 = Rotate(v7 ^ v8, 7); v4 = Rotate(v4 ^ v9, 7);
+            // round 3: columns, then diagonals
+            v0 += m3; v1 += m10; v2 += m13; v3 += m7;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 16); v13 = Rotate(v13 ^ v1, 16); v14 = Rotate(v14 ^ v2, 16); v15 = Rotate(v15 ^ v3, 16);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 12); v5 = Rotate(v5 ^ v9, 12); v6 = Rotate(v6 ^ v10, 12); v7 = Rotate(v7 ^ v11, 12);
+            v0 += m4; v1 += m12; v2 += m2; v3 += m14;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 8); v13 = Rotate(v13 ^ v1, 8); v14 = Rotate(v14 ^ v2, 8); v15 = Rotate(v15 ^ v3, 8);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 7); v5 = Rotate(v5 ^ v9, 7); v6 = Rotate(v6 ^ v10, 7); v7 = Rotate(v7 ^ v11, 7);
+            v0 += m6; v1 += m9; v2 += m11; v3 += m8;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 16); v12 = Rotate(v12 ^ v1, 16); v13 = Rotate(v13 ^ v2, 16); v14 = Rotate(v14 ^ v3, 16);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 12); v6 = Rotate(v6 ^ v11, 12); v7 = Rotate(v7 ^ v8, 12); v4 = Rotate(v4 ^ v9, 12);
+            v0 += m5; v1 += m0; v2 += m15; v3 += m1;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 8); v12 = Rotate(v12 ^ v1, 8); v13 = Rotate(v13 ^ v2, 8); v14 = Rotate(v14 ^ v3, 8);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 7); v6 = Rotate(v6 ^ v11, 7); v7 = Rotate(v7 ^ v8, 7); v4 = Rotate(v4 ^ v9, 7);
+            // round 4: columns, then diagonals
+            v0 += m10; v1 += m12; v2 += m14; v3 += m13;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 16); v13 = Rotate(v13 ^ v1, 16); v14 = Rotate(v14 ^ v2, 16); v15 = Rotate(v15 ^ v3, 16);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 12); v5 = Rotate(v5 ^ v9, 12); v6 = Rotate(v6 ^ v10, 12); v7 = Rotate(v7 ^ v11, 12);
+            v0 += m7; v1 += m9; v2 += m3; v3 += m15;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 8); v13 = Rotate(v13 ^ v1, 8); v14 = Rotate(v14 ^ v2, 8); v15 = Rotate(v15 ^ v3, 8);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 7); v5 = Rotate(v5 ^ v9, 7); v6 = Rotate(v6 ^ v10, 7); v7 = Rotate(v7 ^ v11, 7);
+            v0 += m4; v1 += m11; v2 += m5; v3 += m1;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 16); v12 = Rotate(v12 ^ v1, 16); v13 = Rotate(v13 ^ v2, 16); v14 = Rotate(v14 ^ v3, 16);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 12); v6 = Rotate(v6 ^ v11, 12); v7 = Rotate(v7 ^ v8, 12); v4 = Rotate(v4 ^ v9, 12);
+            v0 += m0; v1 += m2; v2 += m8; v3 += m6;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 8); v12 = Rotate(v12 ^ v1, 8); v13 = Rotate(v13 ^ v2, 8); v14 = Rotate(v14 ^ v3, 8);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 7); v6 = Rotate(v6 ^ v11, 7); v7 = Rotate(v7 ^ v8, 7); v4 = Rotate(v4 ^ v9, 7);
+            // round 5: columns, then diagonals
+            v0 += m12; v1 += m9; v2 += m15; v3 += m14;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 16); v13 = Rotate(v13 ^ v1, 16); v14 = Rotate(v14 ^ v2, 16); v15 = Rotate(v15 ^ v3, 16);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 12); v5 = Rotate(v5 ^ v9, 12); v6 = Rotate(v6 ^ v10, 12); v7 = Rotate(v7 ^ v11, 12);
+            v0 += m13; v1 += m11; v2 += m10; v3 += m8;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 8); v13 = Rotate(v13 ^ v1, 8); v14 = Rotate(v14 ^ v2, 8); v15 = Rotate(v15 ^ v3, 8);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 7); v5 = Rotate(v5 ^ v9, 7); v6 = Rotate(v6 ^ v10, 7); v7 = Rotate(v7 ^ v11, 7);
+            v0 += m7; v1 += m5; v2 += m0; v3 += m6;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 16); v12 = Rotate(v12 ^ v1, 16); v13 = Rotate(v13 ^ v2, 16); v14 = Rotate(v14 ^ v3, 16);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 12); v6 = Rotate(v6 ^ v11, 12); v7 = Rotate(v7 ^ v8, 12); v4 = Rotate(v4 ^ v9, 12);
+            v0 += m2; v1 += m3; v2 += m1; v3 += m4;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 8); v12 = Rotate(v12 ^ v1, 8); v13 = Rotate(v13 ^ v2, 8); v14 = Rotate(v14 ^ v3, 8);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 7); v6 = Rotate(v6 ^ v11, 7); v7 = Rotate(v7 ^ v8, 7); v4 = Rotate(v4 ^ v9, 7);
+            // round 6: columns, then diagonals
+            v0 += m9; v1 += m11; v2 += m8; v3 += m15;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 16); v13 = Rotate(v13 ^ v1, 16); v14 = Rotate(v14 ^ v2, 16); v15 = Rotate(v15 ^ v3, 16);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 12); v5 = Rotate(v5 ^ v9, 12); v6 = Rotate(v6 ^ v10, 12); v7 = Rotate(v7 ^ v11, 12);
+            v0 += m14; v1 += m5; v2 += m12; v3 += m1;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 8); v13 = Rotate(v13 ^ v1, 8); v14 = Rotate(v14 ^ v2, 8); v15 = Rotate(v15 ^ v3, 8);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 7); v5 = Rotate(v5 ^ v9, 7); v6 = Rotate(v6 ^ v10, 7); v7 = Rotate(v7 ^ v11, 7);
+            v0 += m13; v1 += m0; v2 += m2; v3 += m4;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 16); v12 = Rotate(v12 ^ v1, 16); v13 = Rotate(v13 ^ v2, 16); v14 = Rotate(v14 ^ v3, 16);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 12); v6 = Rotate(v6 ^ v11, 12); v7 = Rotate(v7 ^ v8, 12); v4 = Rotate(v4 ^ v9, 12);
+            v0 += m3; v1 += m10; v2 += m6; v3 += m7;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 8); v12 = Rotate(v12 ^ v1, 8); v13 = Rotate(v13 ^ v2, 8); v14 = Rotate(v14 ^ v3, 8);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 7); v6 = Rotate(v6 ^ v11, 7); v7 = Rotate(v7 ^ v8, 7); v4 = Rotate(v4 ^ v9, 7);
+            // round 7: columns, then diagonals
+            v0 += m11; v1 += m5; v2 += m1; v3 += m8;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 16); v13 = Rotate(v13 ^ v1, 16); v14 = Rotate(v14 ^ v2, 16); v15 = Rotate(v15 ^ v3, 16);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 12); v5 = Rotate(v5 ^ v9, 12); v6 = Rotate(v6 ^ v10, 12); v7 = Rotate(v7 ^ v11, 12);
+            v0 += m15; v1 += m0; v2 += m9; v3 += m6;
+            v0 += v4; v1 += v5; v2 += v6; v3 += v7;
+            v12 = Rotate(v12 ^ v0, 8); v13 = Rotate(v13 ^ v1, 8); v14 = Rotate(v14 ^ v2, 8); v15 = Rotate(v15 ^ v3, 8);
+            v8 += v12; v9 += v13; v10 += v14; v11 += v15;
+            v4 = Rotate(v4 ^ v8, 7); v5 = Rotate(v5 ^ v9, 7); v6 = Rotate(v6 ^ v10, 7); v7 = Rotate(v7 ^ v11, 7);
+            v0 += m14; v1 += m2; v2 += m3; v3 += m7;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 16); v12 = Rotate(v12 ^ v1, 16); v13 = Rotate(v13 ^ v2, 16); v14 = Rotate(v14 ^ v3, 16);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 12); v6 = Rotate(v6 ^ v11, 12); v7 = Rotate(v7 ^ v8, 12); v4 = Rotate(v4 ^ v9, 12);
+            v0 += m10; v1 += m12; v2 += m4; v3 += m13;
+            v0 += v5; v1 += v6; v2 += v7; v3 += v4;
+            v15 = Rotate(v15 ^ v0, 8); v12 = Rotate(v12 ^ v1, 8); v13 = Rotate(v13 ^ v2, 8); v14 = Rotate(v14 ^ v3, 8);
+            v10 += v15; v11 += v12; v8 += v13; v9 += v14;
+            v5 = Rotate(v5 ^ v10, 7); v6 = Rotate(v6 ^ v11, 7); v7 = Rotate(v7 ^ v8, 7); v4 = Rotate(v4 ^ v9, 7);
 
             h0 = v0 ^ v8; h1 = v1 ^ v9; h2 = v2 ^ v10; h3 = v3 ^ v11;
             h4 = v4 ^ v12; h5 = v5 ^ v13; h6 = v6 ^ v14; h7 = v7 ^ v15;
@@ -126,20 +239,6 @@ internal static unsafe class Blake3Avx2
                 output[(lane * 8) + w] = cvWords[(w * Lanes) + lane];
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G(ref Vector256<uint> a, ref Vector256<uint> b, ref Vector256<uint> c, ref Vector256<uint> d,
-        Vector256<uint> x, Vector256<uint> y)
-    {
-        a = a + b + x;
-        d = Rotate(d ^ a, 16);
-        c += d;
-        b = Rotate(b ^ c, 12);
-        a = a + b + y;
-        d = Rotate(d ^ a, 8);
-        c += d;
-        b = Rotate(b ^ c, 7);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

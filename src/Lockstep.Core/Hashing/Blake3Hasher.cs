@@ -120,6 +120,54 @@ public sealed class Blake3Hasher
         }
     }
 
+    /// <summary>
+    /// Appends consecutive whole subtrees of <paramref name="subtreeChunks"/> chunks each (a power of
+    /// two) by their chaining values, as <see cref="Append(ReadOnlySpan{byte})"/> would with their
+    /// bytes; the hasher must stand at a multiple of that size. Runs of subtrees are first merged 16
+    /// parents at a time, so only the few top merges take the portable code. <paramref name="cvs"/> is
+    /// overwritten. A lone subtree of an empty hasher may be the root, which needs its two halves, so
+    /// that takes <see cref="Append(ReadOnlySpan{byte})"/> instead.
+    /// </summary>
+    internal unsafe void AppendSubtreeCvs(Span<uint> cvs, long subtreeChunks)
+    {
+        var count = cvs.Length / 8;
+        if (ChunkBytes != 0 || count == 0 || (stackLength == 0 && count < 2) || !BitOperations.IsPow2(subtreeChunks)
+            || chunkCounter % (ulong)subtreeChunks != 0)
+        {
+            throw new InvalidOperationException("subtrees are appended whole, aligned, and at least two into an empty hasher");
+        }
+        fixed (uint* all = cvs)
+        {
+            var i = 0;
+            while (i < count)
+            {
+                // The largest power-of-two run of subtrees that fits and stays aligned to the chunks before it.
+                var run = (int)BitOperations.RoundUpToPowerOf2((uint)(count - i) + 1) / 2;
+                while (((((ulong)run * (ulong)subtreeChunks) - 1) & chunkCounter) != 0)
+                {
+                    run /= 2;
+                }
+                var first = all + (i * 8);
+                for (var n = run; n > 2; n /= 2)
+                {
+                    Blake3Tree.HashParents(first, n / 2, first, Simd);
+                }
+                if (run == 1)
+                {
+                    PushCv(new ReadOnlySpan<uint>(first, 8), chunkCounter);
+                }
+                else
+                {
+                    // Both halves unmerged, as Append does: if nothing follows, their parent is the root.
+                    PushCv(new ReadOnlySpan<uint>(first, 8), chunkCounter);
+                    PushCv(new ReadOnlySpan<uint>(first + 8, 8), chunkCounter + ((ulong)run * (ulong)subtreeChunks / 2));
+                }
+                chunkCounter += (ulong)run * (ulong)subtreeChunks;
+                i += run;
+            }
+        }
+    }
+
     /// <summary>Writes the 32-byte hash of everything appended; the hasher can keep appending afterwards.</summary>
     public void Finalize(Span<byte> destination)
     {

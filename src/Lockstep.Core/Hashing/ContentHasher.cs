@@ -23,19 +23,20 @@ public static class ContentHasher
     public static ContentHash HashString(string text) => HashBytes(Encoding.UTF8.GetBytes(text));
 
     /// <summary>
-    /// Hashes a file that someone else may change while it is read (a workspace's input file): its
-    /// bytes are read into buffers, so a concurrent truncation cannot fault the process.
+    /// Hashes a file that someone else may change while it is read (a workspace's input file): each
+    /// thread reads its share into its own buffer, so a concurrent truncation cannot fault the process.
     /// </summary>
     public static async Task<ContentHash> HashFileAsync(string path, CancellationToken cancellationToken) =>
         ContentHash.FromBytes(await Blake3.HashFileAsync(path, Environment.ProcessorCount, memoryMap: false, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
-    /// Hashes a file nobody changes (a stored object, a step's finished output). It is read like
-    /// any other file: with 2 MiB double-buffered windows reading costs about what mapping does
-    /// (bench/hashing.md), and a mapping of a file that something truncates would kill the process.
+    /// Hashes a file nobody changes (a stored object, which is read-only, or a temporary file the
+    /// store itself wrote) through a memory mapping: no copy out of the page cache, and for a file
+    /// read from disk almost no page-table work (bench/hashing.md). Never use it for files others
+    /// may truncate: touching a truncated mapping kills the process with SIGBUS.
     /// </summary>
-    public static Task<ContentHash> HashImmutableFileAsync(string path, CancellationToken cancellationToken) =>
-        HashFileAsync(path, cancellationToken);
+    public static async Task<ContentHash> HashImmutableFileAsync(string path, CancellationToken cancellationToken) =>
+        ContentHash.FromBytes(await Blake3.HashFileAsync(path, Environment.ProcessorCount, memoryMap: true, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Hashes everything a stream yields from its current position.</summary>
     public static async Task<ContentHash> HashStreamAsync(Stream stream, CancellationToken cancellationToken) =>

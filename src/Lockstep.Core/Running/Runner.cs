@@ -387,11 +387,13 @@ public sealed class Runner
         {
             error = e.Message;
             syncLog.WriteLine("error: " + e.Message);
+            outputs = await KeepFailedOutputsAsync(step, scratch, outputs, syncLog).ConfigureAwait(false);
         }
         catch (LockstepException e)
         {
             error = new StepFailedException(step.Id, signature.Type, e.Message, e).Message;
             syncLog.WriteLine("error: " + e.Message);
+            outputs = await KeepFailedOutputsAsync(step, scratch, outputs, syncLog).ConfigureAwait(false);
         }
         finally
         {
@@ -474,6 +476,35 @@ public sealed class Runner
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A failed step's outputs are never cached or fed downstream, but what it wrote before failing
+    /// is often what explains the failure (validate's report of every violation). Those files are
+    /// stored and listed on the failed step's record, so 'lockstep artifacts get' can show them.
+    /// </summary>
+    private async Task<List<ArtifactBinding>> KeepFailedOutputsAsync(PlannedStep step, string scratch, List<ArtifactBinding> stored, TextWriter log)
+    {
+        var kept = new List<ArtifactBinding>(stored);
+        foreach (var name in step.Outputs)
+        {
+            var path = Path.Combine(scratch, "out", name);
+            if (kept.Any(o => o.Name == name) || !File.Exists(path))
+            {
+                continue;
+            }
+            try
+            {
+                var put = await _store.Objects.PutOwnedFileAsync(path, CancellationToken.None).ConfigureAwait(false);
+                kept.Add(new ArtifactBinding(name, put.Hash, put.Size, null));
+                log.WriteLine($"kept output '{name}' ({put.Hash.Short}) written before the failure: lockstep artifacts get {step.Id}.{name} -o FILE");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.WriteLine($"could not keep output '{name}': {e.Message}");
+            }
+        }
+        return kept;
     }
 
     private static void TryDeleteDirectory(string path)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Lockstep.Data.Snapshots;
 using Lockstep.Data.Statistics;
@@ -14,7 +15,10 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
 {
     private readonly MissingMarkers _missing = new(options.Missing);
     private readonly ColumnBuilder[] _builders = names.Select((n, i) => new ColumnBuilder(n, types[i].ToColumnType(), options.BatchRows)).ToArray();
-    private readonly StringPool[] _pools = names.Select(_ => new StringPool()).ToArray();
+    // Only text columns intern their values (a pool is a few hundred KB).
+    private readonly StringPool?[] _pools = types.Select(t => t.ToColumnType() == ColumnType.String ? new StringPool() : null).ToArray();
+    private readonly ColumnType[] _kinds = types.Select(t => t.ToColumnType()).ToArray();
+    private readonly bool _trim = options.Trim;
 
     // The previous batch's statistics and Parquet encoding run on another core while the next
     // batch is parsed; one batch at a time, in order, so the output does not change.
@@ -56,16 +60,20 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
                     rows++;
                     if (++inBatch == options.BatchRows)
                     {
-                        await FlushAsync(writer, stats, cancellationToken).ConfigureAwait(false);
+                        await FlushAsync(writer, stats, last: false, cancellationToken).ConfigureAwait(false);
                         inBatch = 0;
                     }
                 }
                 if (inBatch > 0)
                 {
-                    await FlushAsync(writer, stats, cancellationToken).ConfigureAwait(false);
+                    await FlushAsync(writer, stats, last: true, cancellationToken).ConfigureAwait(false);
+                    await _pending.ConfigureAwait(false);
                 }
-                await _pending.ConfigureAwait(false);
-                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                else
+                {
+                    await _pending.ConfigureAwait(false);
+                    await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -92,7 +100,7 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         ["lockstep.order"] = options.Key.Count > 0 ? "key:" + string.Join(",", options.Key) : "source",
     };
 
-    private async Task FlushAsync(SnapshotWriter writer, StatisticsCollector stats, CancellationToken cancellationToken)
+    private async Task FlushAsync(SnapshotWriter writer, StatisticsCollector stats, bool last, CancellationToken cancellationToken)
     {
         await _pending.ConfigureAwait(false);
         if (_previous is not null)
@@ -107,7 +115,14 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         _pending = Task.Run(async () =>
         {
             stats.Add(batch);
-            await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (last)
+            {
+                await writer.CompleteWithAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
         }, cancellationToken);
     }
 
@@ -124,64 +139,87 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         {
             return $"{src.Description} line {src.Line}, byte offset {src.Offset + bad}: not valid UTF-8; convert the file to UTF-8 (e.g. 'iconv -f latin1 -t utf-8')";
         }
-        for (var c = 0; c < names.Length; c++)
+        var text = src as DelimitedReader; // sealed: direct, inlined calls on the common path
+        for (var c = 0; c < _builders.Length; c++)
         {
-            var b = _builders[c];
-            var field = options.Trim ? src.Field(c).Trim(" \t"u8) : src.Field(c);
-            if (src.IsNull(c) || _missing.IsMissing(field))
+            var put = text is not null ? Put(c, text.Field(c), false) : Put(c, src.Field(c), src.IsNull(c));
+            if (put == FieldResult.Added)
             {
-                b.AddNull();
                 continue;
             }
-            var ok = true;
-            switch (b.Type)
+            var field = options.Trim ? Blanks.Trim(src.Field(c)) : src.Field(c);
+            if (put == FieldResult.Undecided)
             {
-                case ColumnType.Int64:
-                    ok = FastNumbers.TryInt64(field, out var l);
-                    if (ok)
-                    {
-                        b.Add(l);
-                    }
-                    break;
-                case ColumnType.Double:
-                    ok = FastNumbers.TryDouble(field, out var d);
-                    if (ok)
-                    {
-                        b.Add(d);
-                    }
-                    break;
-                case ColumnType.Boolean:
-                    ok = declared[c] ? FieldParsers.TryBoolean(field, out var x) : FieldParsers.TryBooleanStrict(field, out x);
-                    if (ok)
-                    {
-                        b.Add(x);
-                    }
-                    break;
-                default:
-                    if (types[c] == InferredType.Null)
-                    {
-                        // Only missing values so far: this value decides the type.
-                        widened = new Widening(c, InferredTypes.Widen(InferredType.Null, field), src.Line, Shorten(field));
-                        return null;
-                    }
-                    b.Add(_pools[c].Get(field));
-                    break;
+                // Only missing values so far: this value decides the type.
+                widened = new Widening(c, InferredTypes.Widen(InferredType.Null, field), src.Line, Shorten(field));
+                return null;
             }
-            if (!ok)
+            for (var u = 0; u < c; u++)
             {
-                for (var u = 0; u < c; u++)
-                {
-                    _builders[u].Truncate(inBatch);
-                }
-                if (!declared[c])
-                {
-                    widened = new Widening(c, InferredTypes.Widen(types[c], field), src.Line, Shorten(field));
-                    return null;
-                }
-                return $"{src.Description} line {src.Line}, column '{names[c]}': '{Shorten(field)}' is not {Article(b.Type)}; fix the value, add it to 'missing', or declare the column with another type";
+                _builders[u].Truncate(inBatch);
             }
+            if (!declared[c])
+            {
+                widened = new Widening(c, InferredTypes.Widen(types[c], field), src.Line, Shorten(field));
+                return null;
+            }
+            return $"{src.Description} line {src.Line}, column '{names[c]}': '{Shorten(field)}' is not {Article(_kinds[c])}; fix the value, add it to 'missing', or declare the column with another type";
         }
         return null;
+    }
+
+    private enum FieldResult
+    {
+        Added,
+        NotConverted,
+        Undecided,
+    }
+
+    /// <summary>Converts one field and appends it to its column's builder (the per-field hot path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private FieldResult Put(int c, ReadOnlySpan<byte> field, bool isNull)
+    {
+        var b = _builders[c];
+        if (_trim)
+        {
+            field = Blanks.Trim(field);
+        }
+        if (isNull || _missing.IsMissing(field))
+        {
+            b.AddNull();
+            return FieldResult.Added;
+        }
+        switch (_kinds[c])
+        {
+            case ColumnType.Int64:
+                if (!FastNumbers.TryInt64(field, out var l))
+                {
+                    return FieldResult.NotConverted;
+                }
+                b.Add(l);
+                return FieldResult.Added;
+            case ColumnType.Double:
+                if (!FastNumbers.TryDouble(field, out var d))
+                {
+                    return FieldResult.NotConverted;
+                }
+                b.Add(d);
+                return FieldResult.Added;
+            case ColumnType.Boolean:
+                if (!(declared[c] ? FieldParsers.TryBoolean(field, out var x) : FieldParsers.TryBooleanStrict(field, out x)))
+                {
+                    return FieldResult.NotConverted;
+                }
+                b.Add(x);
+                return FieldResult.Added;
+            default:
+                if (types[c] == InferredType.Null)
+                {
+                    return FieldResult.Undecided;
+                }
+                b.Add(_pools[c]!.Get(field));
+                return FieldResult.Added;
+        }
     }
 
     private static string Article(ColumnType type) => type == ColumnType.Int64 ? "an int64" : "a " + type.ToName();

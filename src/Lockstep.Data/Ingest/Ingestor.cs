@@ -115,7 +115,7 @@ public static class Ingestor
                 {
                     continue;
                 }
-                var field = options.Trim ? src.Field(c).Trim(" \t"u8) : src.Field(c);
+                var field = options.Trim ? Blanks.Trim(src.Field(c)) : src.Field(c);
                 if (!missing.IsMissing(field))
                 {
                     types[c] = InferredTypes.Widen(types[c], field);

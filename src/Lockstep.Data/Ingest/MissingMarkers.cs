@@ -14,12 +14,12 @@ internal sealed class MissingMarkers
         _maxLength = _markers.Length == 0 ? -1 : _markers.Max(m => m.Length);
     }
 
-    public bool IsMissing(ReadOnlySpan<byte> field)
+    // The length test is inlined at every field; most values are longer than every marker.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool IsMissing(ReadOnlySpan<byte> field) => field.Length <= _maxLength && Matches(field);
+
+    private bool Matches(ReadOnlySpan<byte> field)
     {
-        if (field.Length > _maxLength)
-        {
-            return false;
-        }
         foreach (var m in _markers)
         {
             if (field.SequenceEqual(m))

@@ -83,7 +83,12 @@ public sealed class SnapshotWriter : IAsyncDisposable
     }
 
     /// <summary>Appends the rows of <paramref name="batch"/>, whose columns must match the layout.</summary>
-    public async Task WriteAsync(Table batch, CancellationToken cancellationToken)
+    public Task WriteAsync(Table batch, CancellationToken cancellationToken) => WriteBatchAsync(batch, aligned: false, cancellationToken);
+
+    /// <param name="batch">The rows.</param>
+    /// <param name="aligned">The batch is the whole next row group (a full one, or the last one).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    private async Task WriteBatchAsync(Table batch, bool aligned, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ObjectDisposedException.ThrowIf(_completed, this);
@@ -98,7 +103,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
                 throw new ArgumentException($"batch column {i} is {batch.Columns[i]}, the snapshot expects {Layout[i].Name}: {Layout[i].Type.ToName()}", nameof(batch));
             }
         }
-        if (_buffer.Length > 0 && _buffer[0].Count == 0 && batch.RowCount == RowGroupSize)
+        if (_buffer.Length > 0 && _buffer[0].Count == 0 && (batch.RowCount == RowGroupSize || aligned && batch.RowCount > 0))
         {
             // Aligned batch (ingest sends these): write it as the row group without copying.
             RowCount += batch.RowCount;
@@ -120,6 +125,25 @@ public sealed class SnapshotWriter : IAsyncDisposable
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Appends the last rows and completes the file. When nothing is buffered and the batch fits
+    /// in one row group it is written as that row group directly: no copy into the buffer (the
+    /// bytes are the same as <see cref="WriteAsync(Table, CancellationToken)"/> then <see cref="CompleteAsync(CancellationToken)"/>).
+    /// </summary>
+    internal async Task CompleteWithAsync(Table last, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(last);
+        if (_buffer.Length > 0 && _buffer[0].Count == 0 && last.RowCount is > 0 and <= RowGroupSize && last.Columns.Count == Layout.Count)
+        {
+            await WriteBatchAsync(last, aligned: true, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteAsync(last, cancellationToken).ConfigureAwait(false);
+        }
+        await CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the last row group and the footer. The file is complete after this and dispose.</summary>

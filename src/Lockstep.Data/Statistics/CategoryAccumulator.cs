@@ -30,14 +30,53 @@ internal sealed class CategoryAccumulator
         Missing++;
     }
 
-    public void Add(string value)
+    public void Add(string value) => AddRun(value, 1);
+
+    /// <summary>
+    /// A batch of values: the same result as <see cref="Add"/> and <see cref="AddMissing"/> value
+    /// by value. Ingest hands over pooled strings, so a run of one value is one reference repeated
+    /// and is counted with one dictionary update.
+    /// </summary>
+    public void AddRange(ReadOnlySpan<string?> values)
     {
-        Rows++;
-        _n++;
+        string? run = null;
+        long runLength = 0;
+        long missing = 0;
+        foreach (var v in values)
+        {
+            if (v is null)
+            {
+                missing++;
+                continue;
+            }
+            if (ReferenceEquals(v, run))
+            {
+                runLength++;
+                continue;
+            }
+            if (run is not null)
+            {
+                AddRun(run, runLength);
+            }
+            run = v;
+            runLength = 1;
+        }
+        if (run is not null)
+        {
+            AddRun(run, runLength);
+        }
+        Rows += missing;
+        Missing += missing;
+    }
+
+    private void AddRun(string value, long count)
+    {
+        Rows += count;
+        _n += count;
         if (IsText)
         {
             var len = value.Length;
-            _lengthSum += len;
+            _lengthSum += len * count;
             if (len < _lengthMin)
             {
                 _lengthMin = len;
@@ -51,11 +90,11 @@ internal sealed class CategoryAccumulator
         {
             if (_counts.TryGetValue(value, out var c))
             {
-                _counts[value] = c + 1;
+                _counts[value] = c + count;
             }
             return;
         }
-        CollectionsMarshal.GetValueRefOrAddDefault(_counts, value, out _)++;
+        CollectionsMarshal.GetValueRefOrAddDefault(_counts, value, out _) += count;
         if (_counts.Count >= Cap)
         {
             _capped = true;

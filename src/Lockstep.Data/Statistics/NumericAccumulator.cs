@@ -71,6 +71,78 @@ internal sealed class NumericAccumulator
         _runLength = 1;
     }
 
+    /// <summary>A batch of integers: the same result as <see cref="Add"/> and <see cref="AddMissing"/> value by value, with the run kept in locals.</summary>
+    public void AddRange(ReadOnlySpan<long?> values)
+    {
+        long missing = 0;
+        var runValue = _runValue;
+        var runLength = _runLength;
+        foreach (var v in values)
+        {
+            if (!v.HasValue)
+            {
+                missing++;
+                continue;
+            }
+            double x = v.GetValueOrDefault();
+            if (runLength > 0 && x.Equals(runValue))
+            {
+                runLength++;
+                continue;
+            }
+            _runValue = runValue;
+            _runLength = runLength;
+            FlushRun();
+            runValue = x; // an integer is always finite
+            runLength = 1;
+        }
+        _runValue = runValue;
+        _runLength = runLength;
+        Rows += values.Length;
+        Missing += missing;
+    }
+
+    /// <summary>A batch of doubles: the same result as <see cref="Add"/> and <see cref="AddMissing"/> value by value, with the run kept in locals.</summary>
+    public void AddRange(ReadOnlySpan<double?> values)
+    {
+        long missing = 0;
+        long nonFinite = 0;
+        var runValue = _runValue;
+        var runLength = _runLength;
+        foreach (var v in values)
+        {
+            if (!v.HasValue)
+            {
+                missing++;
+                continue;
+            }
+            var x = v.GetValueOrDefault();
+            if (runLength > 0 && x.Equals(runValue))
+            {
+                runLength++;
+                continue;
+            }
+            _runValue = runValue;
+            _runLength = runLength;
+            FlushRun();
+            if (double.IsFinite(x))
+            {
+                runValue = x;
+                runLength = 1;
+            }
+            else
+            {
+                nonFinite++;
+                runLength = 0;
+            }
+        }
+        _runValue = runValue;
+        _runLength = runLength;
+        Rows += values.Length;
+        Missing += missing;
+        NonFinite += nonFinite;
+    }
+
     /// <summary>Folds the pending run into the moments and counts; called before reading results.</summary>
     public void FlushRun()
     {

@@ -33,53 +33,14 @@ public sealed class StatisticsCollector
             switch (column.Type)
             {
                 case ColumnType.Int64:
-                    {
-                        var acc = _numeric[c]!;
-                        foreach (var v in column.Int64Values.Span)
-                        {
-                            if (v is { } x)
-                            {
-                                acc.Add(x);
-                            }
-                            else
-                            {
-                                acc.AddMissing();
-                            }
-                        }
-                        break;
-                    }
+                    _numeric[c]!.AddRange(column.Int64Values.Span);
+                    break;
                 case ColumnType.Double:
-                    {
-                        var acc = _numeric[c]!;
-                        foreach (var v in column.DoubleValues.Span)
-                        {
-                            if (v is { } x)
-                            {
-                                acc.Add(x);
-                            }
-                            else
-                            {
-                                acc.AddMissing();
-                            }
-                        }
-                        break;
-                    }
+                    _numeric[c]!.AddRange(column.DoubleValues.Span);
+                    break;
                 case ColumnType.String:
-                    {
-                        var acc = _category[c]!;
-                        foreach (var v in column.StringValues.Span)
-                        {
-                            if (v is null)
-                            {
-                                acc.AddMissing();
-                            }
-                            else
-                            {
-                                acc.Add(v);
-                            }
-                        }
-                        break;
-                    }
+                    _category[c]!.AddRange(column.StringValues.Span);
+                    break;
                 default:
                     {
                         var acc = _category[c]!;

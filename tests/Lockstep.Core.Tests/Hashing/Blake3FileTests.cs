@@ -36,7 +36,7 @@ public sealed class Blake3FileTests
     }
 
     [Fact]
-    public async Task Reading_and_mapping_a_file_of_several_read_windows_give_the_in_memory_hash()
+    public async Task Reading_and_mapping_a_file_of_many_leaves_give_the_in_memory_hash()
     {
         var input = Blake3TestInput.Bytes((40 << 20) + 3);
         var path = Path.Combine(Path.GetTempPath(), $"lockstep-blake3-{Guid.NewGuid():N}.bin");
