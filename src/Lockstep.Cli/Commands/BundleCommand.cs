@@ -33,7 +33,7 @@ internal static class BundleCommand
                     ["file"] = label,
                     [ContentHasher.Algorithm] = ContentHasher.HashBytes(bytes).Hex,
                     ["size"] = bytes.LongLength,
-                    ["format_version"] = ModelBundle.FormatVersion,
+                    ["format_version"] = b.Version,
                     ["hashes_ok"] = true,
                     ["environment_differences"] = new JsonArray(differences.Select(d => (JsonNode)d).ToArray()),
                     ["entries"] = new JsonArray(b.Entries.Select(e => (JsonNode)new JsonObject { ["name"] = e.Key, ["size"] = e.Value.LongLength, [ContentHasher.Algorithm] = ContentHasher.HashBytes(e.Value).Hex }).ToArray()),
@@ -42,11 +42,15 @@ internal static class BundleCommand
                 {
                     doc[name[..^5]] = b.Entry(name)?.DeepClone();
                 }
+                if (b.Ensemble is not null)
+                {
+                    doc["ensemble"] = b.Entry(BundleEntries.Ensemble)?.DeepClone();
+                }
                 session.WriteJson(doc);
                 return 0;
             }
             var c = session.Console;
-            c.MarkupLine($"[bold]{Markup.Escape(label)}[/]  {ContentHasher.Algorithm} {ContentHasher.HashBytes(bytes).Short}…  {bytes.LongLength.ToString("N0", CultureInfo.InvariantCulture)} bytes  format {ModelBundle.FormatVersion}  [green]every entry's hash matches[/]");
+            c.MarkupLine($"[bold]{Markup.Escape(label)}[/]  {ContentHasher.Algorithm} {ContentHasher.HashBytes(bytes).Short}…  {bytes.LongLength.ToString("N0", CultureInfo.InvariantCulture)} bytes  format {b.Version}  [green]every entry's hash matches[/]");
             var entries = new Table().Border(TableBorder.Simple).AddColumns("entry", "bytes", ContentHasher.Algorithm);
             foreach (var (name, content) in b.Entries)
             {
@@ -57,6 +61,10 @@ internal static class BundleCommand
             c.Write(new Rule("environment lock").LeftJustified());
             c.WriteLine($"runtime {env.Runtime}, {env.Os}/{env.Arch}; components: {string.Join(", ", env.Components.Select(p => $"{p.Key} {p.Value}"))}; {env.Packages.Count} packages recorded");
             c.MarkupLine(differences.Count == 0 ? "[green]matches this process: it would load[/]" : "[red]differs from this process; loading is refused without the override:[/]\n" + Markup.Escape(string.Join("\n", differences.Select(d => "  - " + d))));
+            if (b.Ensemble is { } ensemble)
+            {
+                Ensemble(c, ensemble);
+            }
             Section(c, "lineage", b.Entry(BundleEntries.Lineage));
             Section(c, "metrics", b.Entry(BundleEntries.Metrics));
             Section(c, "profile", b.Entry(BundleEntries.Profile));
@@ -104,6 +112,31 @@ internal static class BundleCommand
         "categorical" => $"{f.Encoding}, {f.Categories!.Count} categories ({string.Join(", ", f.Categories.Take(6))}{(f.Categories.Count > 6 ? ", …" : "")}) + missing + unknown{(f.FoldedRare is { Count: > 0 } r ? $", {r.Count} rare folded" : "")}",
         _ => $"tf-idf, vocabulary {f.Vocabulary!.Count} (word {f.WordNgrams}-grams, char {f.CharNgrams}-grams)",
     };
+
+    /// <summary>The members (trial, trainer, hyperparameters, hash, tune score) and the combiner with its fitted weights.</summary>
+    private static void Ensemble(IAnsiConsole console, Lockstep.ML.Ensembles.EnsembleManifest ensemble)
+    {
+        console.Write(new Rule($"ensemble: {ensemble.Method} of {ensemble.Members.Count} members").LeftJustified());
+        var members = new Table().Border(TableBorder.Simple).AddColumns("#", "entry", "trainer", "hyperparameters", ContentHasher.Algorithm, "trial", "tune score");
+        for (var i = 0; i < ensemble.Members.Count; i++)
+        {
+            var m = ensemble.Members[i];
+            members.AddRow(
+                (i + 1).ToString(CultureInfo.InvariantCulture), m.Entry, m.Trainer,
+                Markup.Escape(string.Join(", ", m.Hyperparameters.Select(h => $"{h.Key}={h.Value.ToString("G6", CultureInfo.InvariantCulture)}"))),
+                m.Blake3[..Math.Min(12, m.Blake3.Length)] + "…",
+                m.Trial?.ToString(CultureInfo.InvariantCulture) ?? "",
+                m.Score?.ToString("0.#####", CultureInfo.InvariantCulture) ?? "");
+        }
+        console.Write(members);
+        var combiner = ensemble.Combiner;
+        static string Numbers(IEnumerable<double> values) => "[" + string.Join(", ", values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))) + "]";
+        console.WriteLine($"combiner: {combiner.Kind} of each member's {combiner.Input}; bias {Numbers(combiner.Bias)}");
+        foreach (var row in combiner.Weights)
+        {
+            console.WriteLine($"  weights {Numbers(row)}");
+        }
+    }
 
     private static void Section(IAnsiConsole console, string title, JsonNode? node)
     {

@@ -5,13 +5,15 @@ namespace Lockstep.ML.Bundles;
 
 /// <summary>
 /// One single-threaded prediction engine with its own input and output buffers. PredictionEngine is
-/// not thread-safe, so <see cref="LoadedModel"/> hands each caller its own slot from a pool.
+/// not thread-safe, so <see cref="LoadedModel"/> hands each caller its own slot from a pool. For an
+/// ensemble the slot runs member 1 and holds one slot per further member in <see cref="Members"/>,
+/// all reading the same input buffer.
 /// </summary>
 internal sealed class EngineSlot
 {
-    public EngineSlot(MLContext ml, ITransformer model, Microsoft.ML.Data.SchemaDefinition input, int width, Features.TaskKind task)
+    public EngineSlot(MLContext ml, ITransformer model, Microsoft.ML.Data.SchemaDefinition input, int width, Features.TaskKind task, FeatureInput? sharedInput = null)
     {
-        Input = new FeatureInput { Features = new float[width] };
+        Input = sharedInput ?? new FeatureInput { Features = new float[width] };
         switch (task)
         {
             case Features.TaskKind.Binary:
@@ -30,6 +32,12 @@ internal sealed class EngineSlot
     }
 
     public FeatureInput Input { get; }
+
+    /// <summary>Ensembles: the engines of members 2..K (sharing <see cref="Input"/>); empty for a single model.</summary>
+    public EngineSlot[] Members { get; init; } = [];
+
+    /// <summary>Ensembles: one prediction per member, reused between calls.</summary>
+    public Prediction[] MemberPredictions { get; init; } = [];
     public PredictionEngine<FeatureInput, BinaryOutput>? Binary { get; }
     public BinaryOutput? BinaryResult;
     public PredictionEngine<FeatureInput, MulticlassOutput>? Multiclass { get; }

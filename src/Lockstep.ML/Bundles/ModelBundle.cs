@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lockstep.Errors;
 using Lockstep.Hashing;
+using Lockstep.ML.Ensembles;
 using Lockstep.ML.Features;
 
 namespace Lockstep.ML.Bundles;
@@ -8,22 +9,47 @@ namespace Lockstep.ML.Bundles;
 /// <summary>
 /// A model bundle: one zip holding the ML.NET model, the preprocessing manifest, input schema,
 /// metrics, static profile, environment lock, lineage, an input example and the format version,
-/// with manifest.json (last) listing the SHA-256 of every other entry. Entries are written in a
-/// fixed order with fixed timestamps, so the bytes depend only on the content.
+/// with manifest.json (last) listing the hash of every other entry. An ensemble bundle (format
+/// version 3) adds ensemble.json and its members' models. Entries are written in a fixed order
+/// with fixed timestamps, so the bytes depend only on the content.
 /// </summary>
 public sealed class ModelBundle
 {
     public const string FormatName = "lockstep-model-bundle";
-    /// <summary>2: the hash manifest names its algorithm (blake3) instead of sha256 (version 1).</summary>
+    /// <summary>2: the hash manifest names its algorithm (blake3) instead of sha256 (version 1). A single-model bundle is still written as version 2.</summary>
     public const int FormatVersion = 2;
 
-    private readonly Dictionary<string, byte[]> _entries;
+    /// <summary>3: version 2 plus ensemble.json and the members' model entries; written only for ensembles.</summary>
+    public const int EnsembleFormatVersion = 3;
 
-    private ModelBundle(Dictionary<string, byte[]> entries) => _entries = entries;
+    /// <summary>The versions this Lockstep reads.</summary>
+    public static IReadOnlyList<int> ReadableVersions { get; } = [FormatVersion, EnsembleFormatVersion];
+
+    private readonly Dictionary<string, byte[]> _entries;
+    private readonly IReadOnlyList<string> _order;
+
+    private ModelBundle(Dictionary<string, byte[]> entries)
+    {
+        _entries = entries;
+        Ensemble = entries.TryGetValue(BundleEntries.Ensemble, out var ensemble) ? MLJson.FromBytes<EnsembleManifest>(ensemble, BundleEntries.Ensemble) : null;
+        _order = Ensemble is null
+            ? BundleEntries.Ordered
+            : [.. BundleEntries.Ordered, BundleEntries.Ensemble, .. Ensemble.Members.Select(m => m.Entry).Where(e => e != BundleEntries.Model)];
+    }
+
+    /// <summary>The format version this bundle is written with: <see cref="EnsembleFormatVersion"/> for an ensemble, else <see cref="FormatVersion"/>.</summary>
+    public int Version => Ensemble is null ? FormatVersion : EnsembleFormatVersion;
+
+    /// <summary>The ensemble's structure, or null for a single model.</summary>
+    public EnsembleManifest? Ensemble { get; }
 
     /// <summary>Every entry except the hash manifest, in the fixed order.</summary>
     public IReadOnlyList<KeyValuePair<string, byte[]>> Entries =>
-        BundleEntries.Ordered.Select(name => new KeyValuePair<string, byte[]>(name, _entries[name])).ToList();
+        _order.Select(name => new KeyValuePair<string, byte[]>(name, _entries[name])).ToList();
+
+    /// <summary>The ML.NET model bytes of every member in member order (one for a single model).</summary>
+    public IReadOnlyList<byte[]> MemberModels =>
+        Ensemble is null ? [ModelBytes] : Ensemble.Members.Select(m => _entries[m.Entry]).ToList();
 
     public byte[] ModelBytes => _entries[BundleEntries.Model];
 
@@ -57,7 +83,7 @@ public sealed class ModelBundle
         ModelLineage lineage,
         JsonObject example) => new(new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
-            [BundleEntries.Format] = MLJson.ToBytes(new JsonObject { ["format"] = FormatName, ["version"] = FormatVersion }),
+            [BundleEntries.Format] = FormatEntry(FormatVersion),
             [BundleEntries.Model] = model,
             [BundleEntries.Preprocessing] = MLJson.ToBytes(preprocessing),
             [BundleEntries.Schema] = MLJson.ToBytes(schema),
@@ -69,6 +95,35 @@ public sealed class ModelBundle
             [BundleEntries.Lineage] = MLJson.ToBytes(lineage),
             [BundleEntries.Example] = MLJson.ToBytes(example),
         });
+
+    /// <summary>
+    /// The same bundle as an ensemble: <paramref name="ensemble"/> becomes ensemble.json and the
+    /// format version 3; <paramref name="memberModels"/> (in member order; the first must be this
+    /// bundle's model.zip) are stored under each member's entry name.
+    /// </summary>
+    public ModelBundle WithEnsemble(EnsembleManifest ensemble, IReadOnlyList<byte[]> memberModels)
+    {
+        ArgumentNullException.ThrowIfNull(ensemble);
+        ArgumentNullException.ThrowIfNull(memberModels);
+        if (ensemble.Members.Count != memberModels.Count || ensemble.Members.Count < 2)
+        {
+            throw new ArgumentException($"an ensemble needs at least two members and one model per member ({ensemble.Members.Count} members, {memberModels.Count} models)", nameof(memberModels));
+        }
+        var entries = new Dictionary<string, byte[]>(_entries, StringComparer.Ordinal)
+        {
+            [BundleEntries.Format] = FormatEntry(EnsembleFormatVersion),
+            [BundleEntries.Ensemble] = MLJson.ToBytes(ensemble),
+        };
+        for (var i = 0; i < memberModels.Count; i++)
+        {
+            if (ensemble.Members[i].Entry != BundleEntries.Member(i + 1))
+            {
+                throw new ArgumentException($"ensemble member {i + 1} must be stored as {BundleEntries.Member(i + 1)}, not {ensemble.Members[i].Entry}", nameof(ensemble));
+            }
+            entries[ensemble.Members[i].Entry] = memberModels[i];
+        }
+        return new ModelBundle(entries);
+    }
 
     /// <summary>The same bundle with its metrics replaced (the evaluate step fills them in).</summary>
     public ModelBundle WithMetrics(JsonObject metrics) => With(BundleEntries.Metrics, MLJson.ToBytes(SortedCopy(metrics)));
@@ -83,7 +138,7 @@ public sealed class ModelBundle
         var manifest = new JsonObject
         {
             ["format"] = FormatName,
-            ["version"] = FormatVersion,
+            ["version"] = Version,
             ["entries"] = new JsonArray(entries.Select(e => (JsonNode)new JsonObject
             {
                 ["name"] = e.Key,
@@ -159,9 +214,9 @@ public sealed class ModelBundle
             return [$"it is not a Lockstep model bundle (format '{manifest["format"]}')"];
         }
         var version = (int?)manifest["version"] ?? 0;
-        if (version != FormatVersion)
+        if (!ReadableVersions.Contains(version))
         {
-            return [$"bundle format version {version}; this Lockstep reads version {FormatVersion}"];
+            return [$"bundle format version {version}; this Lockstep reads versions {string.Join(" and ", ReadableVersions)}"];
         }
         var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in manifest["entries"]?.AsArray() ?? [])
@@ -186,8 +241,68 @@ public sealed class ModelBundle
         {
             problems.Add($"entry {name} is not listed in the hash manifest");
         }
+        if (problems.Count == 0)
+        {
+            problems.AddRange(VerifyEnsemble(entries, version));
+        }
         return problems;
     }
+
+    /// <summary>Version 3 ⇔ ensemble.json; every member's entry present and its hash the one ensemble.json records.</summary>
+    private static IEnumerable<string> VerifyEnsemble(Dictionary<string, byte[]> entries, int version)
+    {
+        var has = entries.TryGetValue(BundleEntries.Ensemble, out var bytes);
+        if (has != (version == EnsembleFormatVersion))
+        {
+            yield return has
+                ? $"entry {BundleEntries.Ensemble} is in a version {version} bundle; only version {EnsembleFormatVersion} holds ensembles"
+                : $"a version {EnsembleFormatVersion} bundle must hold {BundleEntries.Ensemble}";
+            yield break;
+        }
+        if (!has)
+        {
+            yield break;
+        }
+        EnsembleManifest ensemble;
+        string? error = null;
+        try
+        {
+            ensemble = MLJson.FromBytes<EnsembleManifest>(bytes!, BundleEntries.Ensemble);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or NotSupportedException)
+        {
+            ensemble = null!;
+            error = $"entry {BundleEntries.Ensemble} is not a valid ensemble description ({e.Message})";
+        }
+        if (error is not null)
+        {
+            yield return error;
+            yield break;
+        }
+        if (ensemble.Members is null || ensemble.Members.Count < 2 || ensemble.Combiner is null)
+        {
+            yield return $"entry {BundleEntries.Ensemble} must name at least two members and a combiner";
+            yield break;
+        }
+        for (var i = 0; i < ensemble.Members.Count; i++)
+        {
+            var member = ensemble.Members[i];
+            if (member.Entry != BundleEntries.Member(i + 1))
+            {
+                yield return $"ensemble member {i + 1} is stored as '{member.Entry}'; it must be {BundleEntries.Member(i + 1)}";
+            }
+            else if (!entries.TryGetValue(member.Entry, out var model))
+            {
+                yield return $"ensemble member {i + 1}'s model {member.Entry} is missing";
+            }
+            else if (ContentHasher.HashBytes(model).Hex != member.Blake3)
+            {
+                yield return $"ensemble member {i + 1}'s model {member.Entry} does not have the hash {BundleEntries.Ensemble} records";
+            }
+        }
+    }
+
+    private static byte[] FormatEntry(int version) => MLJson.ToBytes(new JsonObject { ["format"] = FormatName, ["version"] = version });
 
     /// <summary>
     /// Reads, verifies and loads a bundle for prediction. Refuses a bundle whose hashes do not match,

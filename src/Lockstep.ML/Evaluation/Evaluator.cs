@@ -14,7 +14,11 @@ public static class Evaluator
 {
     public const int ImportanceRows = 2000;
 
-    public static EvaluationResult Evaluate(LoadedModel model, Frame test, int seed, bool importance = true)
+    public static EvaluationResult Evaluate(LoadedModel model, Frame test, int seed, bool importance = true) =>
+        Evaluate(model, test, seed, importance, out _);
+
+    /// <summary>Evaluates and also hands back each scored row: its index in <paramref name="test"/>, its label and the prediction (the tune step stacks on these).</summary>
+    internal static EvaluationResult Evaluate(LoadedModel model, Frame test, int seed, bool importance, out (int[] Rows, float[] Labels, Prediction[] Predictions) scored)
     {
         var transformer = model.Transformer;
         var allFeatures = transformer.Transform(test);
@@ -26,7 +30,8 @@ public static class Evaluator
         }
         var features = keep.Select(i => allFeatures[i]).ToArray();
         var labels = keep.Select(i => allLabels[i]).ToArray();
-        var result = Score(model, features, labels);
+        var result = Score(model, features, labels, out var predictions);
+        scored = (keep, labels, predictions);
         result.Metrics["rows_without_label"] = allLabels.Length - keep.Length;
         var label = model.Preprocessing.Label;
         // Binary confusion rows/columns are [negative, positive]; others follow the class order.
@@ -40,10 +45,18 @@ public static class Evaluator
         return result;
     }
 
-    private static EvaluationResult Score(LoadedModel model, float[][] features, float[] labels)
+    private static EvaluationResult Score(LoadedModel model, float[][] features, float[] labels) => Score(model, features, labels, out _);
+
+    private static EvaluationResult Score(LoadedModel model, float[][] features, float[] labels, out Prediction[] predictions)
+    {
+        predictions = model.PredictFeatureBatch(features);
+        return MetricsOf(model, predictions, labels);
+    }
+
+    /// <summary>The task's metrics for predictions already made.</summary>
+    private static EvaluationResult MetricsOf(LoadedModel model, Prediction[] predictions, float[] labels)
     {
         var result = new EvaluationResult();
-        var predictions = features.Select(model.PredictFeatures).ToArray();
         switch (model.Task)
         {
             case TaskKind.Binary:
@@ -66,18 +79,27 @@ public static class Evaluator
         var sampleLabels = labels.Take(rows).ToArray();
         var baseline = Score(model, sample, sampleLabels).Metrics[result.PrimaryMetric];
         var random = new Random(seed);
-        foreach (var feature in model.Preprocessing.Features)
+        var columns = model.Preprocessing.Features;
+        // Every column's permuted copy is scored in one batch: one pass through the model instead of
+        // one per column (each pass has a fixed cost for building and reading an ML.NET data view).
+        var permuted = new float[rows * columns.Count][];
+        for (var f = 0; f < columns.Count; f++)
         {
+            var feature = columns[f];
             var order = Enumerable.Range(0, rows).ToArray();
             random.Shuffle(order);
-            var permuted = new float[rows][];
             for (var r = 0; r < rows; r++)
             {
-                permuted[r] = (float[])sample[r].Clone();
-                Array.Copy(sample[order[r]], feature.Offset, permuted[r], feature.Offset, feature.Width);
+                var row = (float[])sample[r].Clone();
+                Array.Copy(sample[order[r]], feature.Offset, row, feature.Offset, feature.Width);
+                permuted[f * rows + r] = row;
             }
-            var score = Score(model, permuted, sampleLabels).Metrics[result.PrimaryMetric];
-            result.Importance.Add((feature.Column, baseline - score));
+        }
+        var predictions = permuted.Length == 0 ? [] : model.PredictFeatureBatch(permuted);
+        for (var f = 0; f < columns.Count; f++)
+        {
+            var score = MetricsOf(model, predictions.AsSpan(f * rows, rows).ToArray(), sampleLabels).Metrics[result.PrimaryMetric];
+            result.Importance.Add((columns[f].Column, baseline - score));
         }
         result.Importance.Sort((a, b) => b.Drop.CompareTo(a.Drop) is var c && c != 0 ? c : string.CompareOrdinal(a.Column, b.Column));
     }

@@ -37,9 +37,19 @@ public sealed class EvaluateStep : IStepType
 
     public async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
+        // Phase timings go to the step log only, to show where the step's time goes.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        void Phase(string name)
+        {
+            context.Log.WriteLine($"  {name}: {watch.Elapsed.TotalMilliseconds:0} ms");
+            watch.Restart();
+        }
         var model = await ModelBundle.LoadAsync(context.Input("bundle").Path, BundleLoadOptions.Strict, cancellationToken).ConfigureAwait(false);
+        Phase("load bundle");
         var test = await StepData.ReadFrameAsync(context, "test", cancellationToken).ConfigureAwait(false);
+        Phase("read test data");
         var result = Evaluator.Evaluate(model, test, context.Seed32);
+        Phase("score, metrics and permutation importance");
         var metrics = new JsonObject();
         foreach (var (name, value) in result.Metrics)
         {
@@ -61,7 +71,9 @@ public sealed class EvaluateStep : IStepType
         await File.WriteAllBytesAsync(context.OutputPath("metrics"), MLJson.ToBytes(document), cancellationToken).ConfigureAwait(false);
         var title = context.Parameters.GetStringOrNull("title") ?? $"Evaluation of {context.Input("bundle").Source} on {context.Input("test").Source}";
         await File.WriteAllTextAsync(context.OutputPath("report"), HtmlReport.Render(title, result, model.Preprocessing), cancellationToken).ConfigureAwait(false);
+        Phase("metrics and report");
         await model.Bundle.WithMetrics(metrics).WriteAsync(context.OutputPath("bundle"), cancellationToken).ConfigureAwait(false);
+        Phase("write bundle");
         context.Log.WriteLine(string.Join(", ", result.Metrics.Select(m => $"{m.Key} {m.Value:0.####}")));
     }
 }

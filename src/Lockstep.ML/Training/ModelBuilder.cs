@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Lockstep.Hashing;
 using Lockstep.ML.Bundles;
+using Lockstep.ML.Ensembles;
 using Lockstep.ML.Features;
 using Lockstep.ML.Frames;
 
@@ -42,6 +44,53 @@ public static class ModelBuilder
         var bundle = ModelBundle.Create(modelBytes, manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage, Example(train, manifest));
         return new TrainingResult(manifest, model, bundle, features);
     }
+
+    /// <summary>
+    /// Builds an ensemble: the preprocessing is fitted once and every member trained on the same
+    /// feature vectors with the same seed, member 1 into model.zip, the others into member-N.zip,
+    /// and <paramref name="plan"/>'s combiner recorded in ensemble.json with each member's hash.
+    /// </summary>
+    public static TrainingResult BuildEnsemble(Frame train, Lockstep.Data.Tables.Table? table, FeaturizeOptions featurize, EnsemblePlan plan, int seed, ModelLineage lineage, TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        void Phase(string name)
+        {
+            log?.WriteLine($"  {name}: {watch.Elapsed.TotalMilliseconds:0} ms");
+            watch.Restart();
+        }
+        var manifest = Featurizer.Fit(train, featurize);
+        Phase("fit preprocessing");
+        var transformer = new FeatureTransformer(manifest);
+        var features = transformer.Transform(train);
+        var labels = transformer.Labels(train);
+        Phase("transform");
+        var models = new List<TrainedModel>();
+        var bytes = new List<byte[]>();
+        var members = new List<EnsembleMember>();
+        for (var i = 0; i < plan.Members.Count; i++)
+        {
+            var planned = plan.Members[i];
+            var spec = new TrainerSpec(planned.Trainer, planned.Hyperparameters).Validated();
+            var model = ModelTrainer.Train(features, labels, manifest, spec, seed);
+            var modelBytes = model.ToBytes();
+            models.Add(model);
+            bytes.Add(modelBytes);
+            members.Add(new EnsembleMember(BundleEntries.Member(i + 1), spec.Trainer, Sorted(spec.Hyperparameters), ContentHasher.HashBytes(modelBytes).Hex, planned.Trial, planned.Score));
+            Phase($"train member {i + 1} ({spec.Trainer})");
+        }
+        var trainers = string.Join("+", members.Select(m => m.Trainer).Distinct());
+        var name = $"{plan.Method}({members.Count}×{trainers})";
+        var schema = InputSchema.FromFrame(train, manifest);
+        var profile = new StaticProfile(bytes.Sum(b => b.LongLength), manifest.FeatureNames.Count, manifest.Features.Count, name, manifest.Label.Task);
+        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest.Label.Column, CancellationToken.None).GetAwaiter().GetResult();
+        Phase("statistics and expectations");
+        var bundle = ModelBundle.Create(bytes[0], manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage with { Trainer = name }, Example(train, manifest))
+            .WithEnsemble(new EnsembleManifest(plan.Method, members, plan.Combiner), bytes);
+        return new TrainingResult(manifest, models[0], bundle, features);
+    }
+
+    private static SortedDictionary<string, double> Sorted(IReadOnlyDictionary<string, double> values) => new(values.ToDictionary(), StringComparer.Ordinal);
 
     /// <summary>The first training row's feature columns, as a request body would carry them.</summary>
     public static JsonObject Example(Frame frame, PreprocessingManifest manifest)

@@ -48,8 +48,9 @@ public static class ModelTrainer
                     var def = SchemaDefinition.Create(typeof(KeyTrainRow));
                     def["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
                     def["Label"].ColumnType = new KeyDataViewType(typeof(uint), classCount);
-                    // Keys are 1-based in ML.NET (0 means missing): class i is key i + 1.
-                    return ml.Data.LoadFromEnumerable(rows.Select(i => new KeyTrainRow { Label = (uint)labels[i] + 1, Features = features[i] }).ToList(), def);
+                    // LoadFromEnumerable takes a key column's raw value as the 0-based class index (score slot i
+                    // is class i); adding 1 here once shifted every class by one slot.
+                    return ml.Data.LoadFromEnumerable(rows.Select(i => new KeyTrainRow { Label = (uint)labels[i], Features = features[i] }).ToList(), def);
                 }
             default:
                 {
