@@ -8,7 +8,7 @@ example="${1:-examples/adult}"
 dotnet restore --locked-mode Lockstep.slnx
 # ReadyToRun (precompiled) for linux-x64, framework-dependent: the lock files carry that runtime's
 # section (RuntimeIdentifiers in the CLI project), so the locked restore above covers it.
-dotnet publish src/Lockstep.Cli/Lockstep.Cli.csproj -c Release -r linux-x64 -o artifacts/lockstep --no-restore -nologo -v quiet
+scripts/publish.sh artifacts/lockstep
 echo "lockstep built at artifacts/lockstep/lockstep; running the pipeline in $example"
 cd "$example"
 "$OLDPWD/artifacts/lockstep/lockstep" run

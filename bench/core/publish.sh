@@ -6,5 +6,4 @@ set -euo pipefail
 out="$1"; shift
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-dotnet restore --locked-mode src/Lockstep.Cli/Lockstep.Cli.csproj -v quiet -nologo >/dev/null
-dotnet publish src/Lockstep.Cli/Lockstep.Cli.csproj -c Release -r linux-x64 -o "$out" --no-restore -v quiet -nologo "$@" >/dev/null
+scripts/publish.sh "$out" "$@" 2>/dev/null >/dev/null

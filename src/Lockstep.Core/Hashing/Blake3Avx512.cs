@@ -25,8 +25,9 @@ internal static unsafe class Blake3Avx512
     /// <paramref name="counter"/> (+ i when <paramref name="incrementCounter"/>), and writes its
     /// 8-word chaining value to <paramref name="output"/> + 8 * i.
     /// </summary>
-    // Fully optimised from the first call: a first large file must not run on tier-0 code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: that attribute keeps a method out of ReadyToRun images, and
+    // JIT-compiling the kernel cost every run ≈ 12 ms. A JIT build reaches optimised code through
+    // on-stack replacement within the first large file.
     internal static void HashMany(byte* input, nuint stride, int blocks, ulong counter, bool incrementCounter,
         uint flags, uint flagsStart, uint flagsEnd, uint* output)
     {
