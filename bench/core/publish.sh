@@ -6,4 +6,4 @@ set -euo pipefail
 out="$1"; shift
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-scripts/publish.sh "$out" "$@" 2>/dev/null >/dev/null
+scripts/publish.sh "$out" "$@" >/dev/null

@@ -33,7 +33,7 @@ if [ -n "${BEFORE:-}" ]; then
   OLD="$OUT/before-src/bench/ingest/IngestBench/bin/Release/net10.0/IngestBench"
 fi
 if [ -n "${PIPELINE:-}" ]; then
-  bench/core/publish.sh "$OUT/cli" -r linux-x64 --self-contained false -p:PublishReadyToRun=true
+  bench/core/publish.sh "$OUT/cli"
   for name in adult kdd; do
     mkdir -p "$OUT/ws-$name"
     case $name in

@@ -31,7 +31,7 @@ dotnet build -c Release "$HERE/TrainAdult" -v q -nologo >/dev/null
 LOCKSTEP="dotnet $ROOT/src/Lockstep.Cli/bin/Release/net10.0/lockstep.dll"
 
 echo "# publishing the CLI ReadyToRun for batch scoring (bench/core/publish.sh)" >&2
-"$ROOT/bench/core/publish.sh" "$WORK/r2r" -r linux-x64 --self-contained false -p:PublishReadyToRun=true
+"$ROOT/bench/core/publish.sh" "$WORK/r2r"
 LOCKSTEP_R2R="dotnet $WORK/r2r/lockstep.dll"
 
 echo "# training both models on adult.data" >&2
