@@ -11,8 +11,16 @@ namespace Lockstep.ML.Bundles;
 /// </summary>
 public sealed record TrainingDataProfile(DatasetStatistics Statistics, DatasetSchema Expectations)
 {
-    public static async Task<TrainingDataProfile> ComputeAsync(Table table, string label, CancellationToken cancellationToken)
+    /// <summary>
+    /// Statistics of every column, and expectations for the columns the model reads (its features
+    /// and label). Columns it does not read (excluded identifiers, free text) stay in the
+    /// expectations, so a request that carries them is not refused for unknown fields, but nothing
+    /// is expected of their values: a passenger id never seen in training is not an error.
+    /// </summary>
+    public static async Task<TrainingDataProfile> ComputeAsync(Table table, Features.PreprocessingManifest manifest, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(manifest);
         var collector = new StatisticsCollector(table.Layout);
         collector.Add(table);
         if (collector.NeedsSecondPass)
@@ -20,7 +28,13 @@ public sealed record TrainingDataProfile(DatasetStatistics Statistics, DatasetSc
             await collector.SecondPassAsync(Once(table), cancellationToken).ConfigureAwait(false);
         }
         var statistics = collector.Build();
-        return new TrainingDataProfile(statistics, DatasetSchema.Infer(statistics, label));
+        var inferred = DatasetSchema.Infer(statistics, manifest.Label.Column);
+        var used = manifest.Features.Select(f => f.Column).Append(manifest.Label.Column).ToHashSet(StringComparer.Ordinal);
+        var expectations = inferred with
+        {
+            Columns = [.. inferred.Columns.Select(c => used.Contains(c.Name) ? c : new ColumnSchema { Name = c.Name })],
+        };
+        return new TrainingDataProfile(statistics, expectations);
     }
 
     private static async IAsyncEnumerable<Table> Once(Table table)

@@ -39,7 +39,7 @@ public static class ModelBuilder
         Phase("save model");
         var schema = InputSchema.FromFrame(train, manifest);
         var profile = new StaticProfile(modelBytes.LongLength, manifest.FeatureNames.Count, manifest.Features.Count, trainer.Trainer, manifest.Label.Task);
-        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest.Label.Column, CancellationToken.None).GetAwaiter().GetResult();
+        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest, CancellationToken.None).GetAwaiter().GetResult();
         Phase("statistics and expectations");
         var bundle = ModelBundle.Create(modelBytes, manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage, Example(train, manifest));
         return new TrainingResult(manifest, model, bundle, features);
@@ -83,7 +83,7 @@ public static class ModelBuilder
         var name = $"{plan.Method}({members.Count}×{trainers})";
         var schema = InputSchema.FromFrame(train, manifest);
         var profile = new StaticProfile(bytes.Sum(b => b.LongLength), manifest.FeatureNames.Count, manifest.Features.Count, name, manifest.Label.Task);
-        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest.Label.Column, CancellationToken.None).GetAwaiter().GetResult();
+        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest, CancellationToken.None).GetAwaiter().GetResult();
         Phase("statistics and expectations");
         var bundle = ModelBundle.Create(bytes[0], manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage with { Trainer = name }, Example(train, manifest))
             .WithEnsemble(new EnsembleManifest(plan.Method, members, plan.Combiner), bytes);

@@ -2,6 +2,8 @@ using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Lockstep.Hashing;
 using Lockstep.ML.Bundles;
+using Lockstep.ML.Features;
+using Lockstep.ML.Training;
 
 namespace Lockstep.ML.Tests.Bundles;
 
@@ -131,6 +133,25 @@ public sealed class ModelBundleTests
         var validator = new Lockstep.Data.Schemas.SchemaValidator(bundle.Expectations);
         validator.ValidateRow(TestModels.Row(TestData.AdultTrain, 0)).ShouldBeEmpty();
         validator.ValidateRow(new Dictionary<string, object?>(TestModels.Row(TestData.AdultTrain, 0)) { ["age"] = "old" }).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void Columns_the_model_does_not_read_are_known_to_the_expectations_but_not_constrained()
+    {
+        var options = new FeaturizeOptions { Label = "income", Task = TaskKind.Binary, Exclude = ["fnlwgt", "native-country"] };
+        var bundle = ModelBuilder.Build(TestData.AdultSample(1000), options, new TrainerSpec("lightgbm", new Dictionary<string, double> { ["iterations"] = 5 }), 3, TestModels.ModelLineage("lightgbm")).Bundle;
+
+        var fnlwgt = bundle.Expectations.Find("fnlwgt")!;
+        fnlwgt.Min.ShouldBeNull();
+        fnlwgt.Max.ShouldBeNull();
+        fnlwgt.Type.ShouldBeNull();
+        bundle.Expectations.Find("native-country")!.Allowed.ShouldBeNull();
+        bundle.Expectations.Find("age")!.Max.ShouldNotBeNull();
+
+        // A request carrying an id-like value far outside training and a country never seen is
+        // valid: the model reads neither.
+        var row = new Dictionary<string, object?>(TestModels.Row(TestData.AdultTrain, 0)) { ["fnlwgt"] = 99_999_999_999d, ["native-country"] = "Atlantis" };
+        new Lockstep.Data.Schemas.SchemaValidator(bundle.Expectations).ValidateRow(row).ShouldBeEmpty();
     }
 
     private static byte[] Tamper(byte[] content)
