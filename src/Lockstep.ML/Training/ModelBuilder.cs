@@ -20,27 +20,16 @@ public static class ModelBuilder
     /// <summary>Builds a model; <paramref name="table"/> (the typed source of <paramref name="train"/>, when there is one) gives the bundle's expectations their exact column types.</summary>
     public static TrainingResult Build(Frame train, Lockstep.Data.Tables.Table? table, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage, TextWriter? log = null)
     {
-        // Phase timings go to the step log only (never into an output), to show where time goes.
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        void Phase(string name)
-        {
-            log?.WriteLine($"  {name}: {watch.Elapsed.TotalMilliseconds:0} ms");
-            watch.Restart();
-        }
-        var manifest = Featurizer.Fit(train, featurize);
-        Phase("fit preprocessing");
-        var transformer = new FeatureTransformer(manifest);
-        var features = transformer.Transform(train);
-        var labels = transformer.Labels(train);
-        Phase("transform");
+        var phase = PhaseLog(log);
+        var (manifest, features, labels) = Featurize(train, featurize, phase);
         var model = ModelTrainer.Train(features, labels, manifest, trainer, seed);
-        Phase("train " + trainer.Trainer);
+        phase("train " + trainer.Trainer);
         var modelBytes = model.ToBytes();
-        Phase("save model");
+        phase("save model");
         var schema = InputSchema.FromFrame(train, manifest);
         var profile = new StaticProfile(modelBytes.LongLength, manifest.FeatureNames.Count, manifest.Features.Count, trainer.Trainer, manifest.Label.Task);
         var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest, CancellationToken.None).GetAwaiter().GetResult();
-        Phase("statistics and expectations");
+        phase("statistics and expectations");
         var bundle = ModelBundle.Create(modelBytes, manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage, Example(train, manifest));
         return new TrainingResult(manifest, model, bundle, features);
     }
@@ -53,18 +42,8 @@ public static class ModelBuilder
     public static TrainingResult BuildEnsemble(Frame train, Lockstep.Data.Tables.Table? table, FeaturizeOptions featurize, EnsemblePlan plan, int seed, ModelLineage lineage, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        void Phase(string name)
-        {
-            log?.WriteLine($"  {name}: {watch.Elapsed.TotalMilliseconds:0} ms");
-            watch.Restart();
-        }
-        var manifest = Featurizer.Fit(train, featurize);
-        Phase("fit preprocessing");
-        var transformer = new FeatureTransformer(manifest);
-        var features = transformer.Transform(train);
-        var labels = transformer.Labels(train);
-        Phase("transform");
+        var phase = PhaseLog(log);
+        var (manifest, features, labels) = Featurize(train, featurize, phase);
         var models = new List<TrainedModel>();
         var bytes = new List<byte[]>();
         var members = new List<EnsembleMember>();
@@ -77,17 +56,40 @@ public static class ModelBuilder
             models.Add(model);
             bytes.Add(modelBytes);
             members.Add(new EnsembleMember(BundleEntries.Member(i + 1), spec.Trainer, Sorted(spec.Hyperparameters), ContentHasher.HashBytes(modelBytes).Hex, planned.Trial, planned.Score));
-            Phase($"train member {i + 1} ({spec.Trainer})");
+            phase($"train member {i + 1} ({spec.Trainer})");
         }
         var trainers = string.Join("+", members.Select(m => m.Trainer).Distinct());
         var name = $"{plan.Method}({members.Count}×{trainers})";
         var schema = InputSchema.FromFrame(train, manifest);
         var profile = new StaticProfile(bytes.Sum(b => b.LongLength), manifest.FeatureNames.Count, manifest.Features.Count, name, manifest.Label.Task);
         var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest, CancellationToken.None).GetAwaiter().GetResult();
-        Phase("statistics and expectations");
+        phase("statistics and expectations");
         var bundle = ModelBundle.Create(bytes[0], manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage with { Trainer = name }, Example(train, manifest))
             .WithEnsemble(new EnsembleManifest(plan.Method, members, plan.Combiner), bytes);
         return new TrainingResult(manifest, models[0], bundle, features);
+    }
+
+    /// <summary>Phase timings for the step log only (never into an output), to show where time goes.</summary>
+    private static Action<string> PhaseLog(TextWriter? log)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        return name =>
+        {
+            log?.WriteLine($"  {name}: {watch.Elapsed.TotalMilliseconds:0} ms");
+            watch.Restart();
+        };
+    }
+
+    /// <summary>Fits the preprocessing on the training split only and transforms it.</summary>
+    private static (PreprocessingManifest Manifest, float[][] Features, float[] Labels) Featurize(Frame train, FeaturizeOptions featurize, Action<string> phase)
+    {
+        var manifest = Featurizer.Fit(train, featurize);
+        phase("fit preprocessing");
+        var transformer = new FeatureTransformer(manifest);
+        var features = transformer.Transform(train);
+        var labels = transformer.Labels(train);
+        phase("transform");
+        return (manifest, features, labels);
     }
 
     private static SortedDictionary<string, double> Sorted(IReadOnlyDictionary<string, double> values) => new(values.ToDictionary(), StringComparer.Ordinal);
