@@ -16,8 +16,11 @@ public sealed record TrainingDataProfile(DatasetStatistics Statistics, DatasetSc
     /// and label). Columns it does not read (excluded identifiers, free text) stay in the
     /// expectations, so a request that carries them is not refused for unknown fields, but nothing
     /// is expected of their values: a passenger id never seen in training is not an error.
+    /// With <paramref name="declared"/> (the schema the pipeline validates its data against), a
+    /// column it declares keeps the declared expectations, so serving checks requests against the
+    /// same schema as the validate step; a column it leaves out keeps the inferred ones.
     /// </summary>
-    public static async Task<TrainingDataProfile> ComputeAsync(Table table, Features.PreprocessingManifest manifest, CancellationToken cancellationToken)
+    public static async Task<TrainingDataProfile> ComputeAsync(Table table, Features.PreprocessingManifest manifest, CancellationToken cancellationToken, DatasetSchema? declared = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(manifest);
@@ -32,7 +35,7 @@ public sealed record TrainingDataProfile(DatasetStatistics Statistics, DatasetSc
         var used = manifest.Features.Select(f => f.Column).Append(manifest.Label.Column).ToHashSet(StringComparer.Ordinal);
         var expectations = inferred with
         {
-            Columns = [.. inferred.Columns.Select(c => used.Contains(c.Name) ? c : new ColumnSchema { Name = c.Name })],
+            Columns = [.. inferred.Columns.Select(c => !used.Contains(c.Name) ? new ColumnSchema { Name = c.Name } : declared?.Find(c.Name) ?? c)],
         };
         return new TrainingDataProfile(statistics, expectations);
     }

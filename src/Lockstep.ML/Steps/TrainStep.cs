@@ -26,6 +26,7 @@ public sealed class TrainStep : IStepType
         Inputs =
         [
             new InputSpec("train", true, "the training rows: a snapshot or a delimited text file"),
+            new InputSpec("schema", false, "schema/1 YAML (the one the validate step checks): the bundle validates requests against its expectations for the columns the model reads, instead of ranges inferred from the training rows"),
             new InputSpec("tuned", false, "the output of a tune step; its best hyperparameters override 'hyperparameters', and an ensemble it planned is built instead of one model"),
         ],
         Outputs =
@@ -56,12 +57,15 @@ public sealed class TrainStep : IStepType
                 ? $"using the tuned hyperparameters {tuned?.ToJsonString()}"
                 : $"building the tuned {plan.Method} ensemble of trials {string.Join(", ", plan.Members.Select(m => m.Trial))}");
         }
+        var declared = context.Inputs.TryGetValue("schema", out var schemaInput)
+            ? await Lockstep.Data.Schemas.DatasetSchema.LoadAsync(schemaInput.Path, cancellationToken).ConfigureAwait(false)
+            : null;
         var featurize = TrainingParameters.Featurize(context.Parameters);
         var trainer = TrainingParameters.Trainer(context.Parameters, tuned);
         var lineage = Lineage(context, trainer.Trainer);
         var result = plan is null
-            ? ModelBuilder.Build(frame, table, featurize, trainer, context.Seed32, lineage, context.Log)
-            : ModelBuilder.BuildEnsemble(frame, table, featurize, plan, context.Seed32, lineage, context.Log);
+            ? ModelBuilder.Build(frame, table, featurize, trainer, context.Seed32, lineage, context.Log, declared)
+            : ModelBuilder.BuildEnsemble(frame, table, featurize, plan, context.Seed32, lineage, context.Log, declared);
         watch.Restart();
         await result.Bundle.WriteAsync(context.OutputPath("bundle"), cancellationToken).ConfigureAwait(false);
         await File.WriteAllBytesAsync(context.OutputPath("preprocessing"), MLJson.ToBytes(result.Preprocessing), cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,7 @@ public static class ModelBuilder
         Build(train, null, featurize, trainer, seed, lineage);
 
     /// <summary>Builds a model; <paramref name="table"/> (the typed source of <paramref name="train"/>, when there is one) gives the bundle's expectations their exact column types.</summary>
-    public static TrainingResult Build(Frame train, Lockstep.Data.Tables.Table? table, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage, TextWriter? log = null)
+    public static TrainingResult Build(Frame train, Lockstep.Data.Tables.Table? table, FeaturizeOptions featurize, TrainerSpec trainer, int seed, ModelLineage lineage, TextWriter? log = null, Lockstep.Data.Schemas.DatasetSchema? expectations = null)
     {
         var phase = PhaseLog(log);
         var (manifest, features, labels) = Featurize(train, featurize, phase);
@@ -28,7 +28,7 @@ public static class ModelBuilder
         phase("save model");
         var schema = InputSchema.FromFrame(train, manifest);
         var profile = new StaticProfile(modelBytes.LongLength, manifest.FeatureNames.Count, manifest.Features.Count, trainer.Trainer, manifest.Label.Task);
-        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest, CancellationToken.None).GetAwaiter().GetResult();
+        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest, CancellationToken.None, expectations).GetAwaiter().GetResult();
         phase("statistics and expectations");
         var bundle = ModelBundle.Create(modelBytes, manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage, Example(train, manifest));
         return new TrainingResult(manifest, model, bundle, features);
@@ -39,7 +39,7 @@ public static class ModelBuilder
     /// feature vectors with the same seed, member 1 into model.zip, the others into member-N.zip,
     /// and <paramref name="plan"/>'s combiner recorded in ensemble.json with each member's hash.
     /// </summary>
-    public static TrainingResult BuildEnsemble(Frame train, Lockstep.Data.Tables.Table? table, FeaturizeOptions featurize, EnsemblePlan plan, int seed, ModelLineage lineage, TextWriter? log = null)
+    public static TrainingResult BuildEnsemble(Frame train, Lockstep.Data.Tables.Table? table, FeaturizeOptions featurize, EnsemblePlan plan, int seed, ModelLineage lineage, TextWriter? log = null, Lockstep.Data.Schemas.DatasetSchema? expectations = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var phase = PhaseLog(log);
@@ -62,7 +62,7 @@ public static class ModelBuilder
         var name = $"{plan.Method}({members.Count}×{trainers})";
         var schema = InputSchema.FromFrame(train, manifest);
         var profile = new StaticProfile(bytes.Sum(b => b.LongLength), manifest.FeatureNames.Count, manifest.Features.Count, name, manifest.Label.Task);
-        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest, CancellationToken.None).GetAwaiter().GetResult();
+        var data = TrainingDataProfile.ComputeAsync(table ?? TableFrames.ToTable(train), manifest, CancellationToken.None, expectations).GetAwaiter().GetResult();
         phase("statistics and expectations");
         var bundle = ModelBundle.Create(bytes[0], manifest, schema, data, [], profile, EnvironmentLock.Current(), lineage with { Trainer = name }, Example(train, manifest))
             .WithEnsemble(new EnsembleManifest(plan.Method, members, plan.Combiner), bytes);

@@ -4,7 +4,8 @@ namespace Lockstep.Serving.Scoring;
 
 /// <summary>
 /// Validates request rows with the data layer's <see cref="SchemaValidator"/> against the
-/// expectations the bundle carries (expectations.yaml, inferred from the training data), and
+/// expectations the bundle carries (expectations.yaml: inferred from the training data, or the
+/// schema the train step was given), and
 /// turns its findings into per-field findings for problem details. Two adjustments for serving:
 /// an absent field is fine where the column was missing in training (the bundle imputes it), and
 /// a category outside the training list is reported but not blocking (the bundle has an unknown
@@ -34,11 +35,11 @@ public sealed class ExpectationValidator(DatasetSchema expectations)
                 {
                     continue;
                 }
-                findings.Add(new FieldFinding(rowIndex, f.Column, "missing", $"'{f.Column}' is required: it was never missing in the training data"));
+                findings.Add(new FieldFinding(rowIndex, f.Column, "missing", $"'{f.Column}' is required: the model's expectations do not allow it missing (never missing in training, or declared so in the schema given to train)"));
             }
             else if (expectation == "not missing")
             {
-                findings.Add(new FieldFinding(rowIndex, f.Column, "missing", $"'{f.Column}' must not be null: it was never missing in the training data"));
+                findings.Add(new FieldFinding(rowIndex, f.Column, "missing", $"'{f.Column}' must not be null: the model's expectations do not allow it missing (never missing in training, or declared so in the schema given to train)"));
             }
             else if (expectation.StartsWith("type ", StringComparison.Ordinal))
             {
@@ -46,7 +47,7 @@ public sealed class ExpectationValidator(DatasetSchema expectations)
             }
             else if (expectation.StartsWith('≥') || expectation.StartsWith('≤'))
             {
-                findings.Add(new FieldFinding(rowIndex, f.Column, "range", $"'{f.Column}' = {f.Observed} is outside the training data's range (expected {expectation})"));
+                findings.Add(new FieldFinding(rowIndex, f.Column, "range", $"'{f.Column}' = {f.Observed} is outside the range the model accepts (expected {expectation}; the training data's range unless the schema given to train declares one)"));
             }
             else if (expectation.StartsWith("one of", StringComparison.Ordinal))
             {

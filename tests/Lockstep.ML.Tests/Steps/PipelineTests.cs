@@ -148,4 +148,33 @@ public sealed class PipelineTests
         result.Steps.Single(s => s.StepId == "train").Log.ShouldContain("using the tuned hyperparameters");
         result.Steps.Single(s => s.StepId == "tune").Metrics.Keys.ShouldContain("trial_1_ms");
     }
+
+    [Fact]
+    public async Task A_schema_given_to_train_becomes_the_bundles_request_expectations()
+    {
+        await using var ws = await PipelineWorkspace.CreateAsync(1000);
+        await File.WriteAllTextAsync(Path.Combine(ws.Root, "schema.yaml"), """
+            format: schema/1
+            columns:
+              age: {type: int64, nullable: false, min: 0, max: 120}
+            """);
+
+        var result = await ws.RunAsync("""
+            version: 1
+            name: declared
+            seed: 3
+            steps:
+              - id: train
+                type: train
+                inputs: { train: adult.csv, schema: schema.yaml }
+                params: { label: income, positive_class: ">50K", trainer: lightgbm, hyperparameters: { iterations: 5 } }
+            """);
+
+        result.Succeeded.ShouldBeTrue(string.Join("\n", result.Steps.Select(s => $"{s.StepId}: {s.Error}")));
+        var bundle = Lockstep.ML.Bundles.ModelBundle.FromBytes(await ws.Store.Objects.ReadVerifiedAsync(result.Steps.Single().Outputs.Single(o => o.Name == "bundle").Hash, default), "bundle");
+        bundle.Expectations.Find("age")!.Max.ShouldBe(120);
+        bundle.Expectations.Find("age")!.Min.ShouldBe(0);
+        // Columns the schema does not declare keep the ranges inferred from the training rows.
+        bundle.Expectations.Find("hours-per-week")!.Max.ShouldNotBeNull();
+    }
 }
