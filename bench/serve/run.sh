@@ -30,7 +30,7 @@ dotnet build -c Release "$HERE/Ceiling" -v q -nologo >/dev/null
 dotnet build -c Release "$HERE/TrainAdult" -v q -nologo >/dev/null
 LOCKSTEP="dotnet $ROOT/src/Lockstep.Cli/bin/Release/net10.0/lockstep.dll"
 
-echo "# publishing the CLI ReadyToRun for batch scoring (bench/core/publish.sh)" >&2
+echo "# publishing the CLI as it ships (ReadyToRun, bench/core/publish.sh): the server and the batch runs use it" >&2
 "$ROOT/bench/core/publish.sh" "$WORK/r2r"
 LOCKSTEP_R2R="dotnet $WORK/r2r/lockstep.dll"
 
@@ -58,7 +58,7 @@ run_wrk() { # name url outfile [lua] [extra...]; with SERVER_PID set, also the s
 
 # 1. Lockstep with the default durability (process) and with an fsync per group commit (full)
 for MODE in process full; do
-  $LOCKSTEP -w "$WORK/ws" serve "$WORK/adult.lsb" --name adult --port 8701 --log-durability $MODE > "$WORK/lockstep-$MODE.log" 2>&1 & PIDS+=($!)
+  $LOCKSTEP_R2R -w "$WORK/ws" serve "$WORK/adult.lsb" --name adult --port 8701 --log-durability $MODE > "$WORK/lockstep-$MODE.log" 2>&1 & PIDS+=($!)
   wait_up http://127.0.0.1:8701/ready
   # warm-up (JIT, engine pool), not measured
   wrk -t2 -c"$CONN" -d3s --timeout 30s -s "$HERE/post.lua" http://127.0.0.1:8701/v1/models/adult/predict >/dev/null
