@@ -12,7 +12,7 @@ internal static class GcCommand
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be removed without removing it" };
         var wait = new Option<int>("--wait") { Description = "Seconds to wait for running pipelines to finish", DefaultValueFactory = _ => 30 };
-        var command = new Command("gc", "Remove stored objects that no run, cache entry or catalogue refers to, and scratch files left by killed processes");
+        var command = new Command("gc", "Remove stored objects that no run, cache entry or catalogue refers to, scratch files left by killed processes, and the parsed-pipeline cache");
         command.Options.Add(dryRun);
         command.Options.Add(wait);
         LockstepCli.SetAction(command, async (session, ct) =>
@@ -69,14 +69,29 @@ internal static class GcCommand
                         }
                     }
                 }
+                // Parsed pipelines kept to start cached runs faster: derived, rebuilt by the next
+                // run, and one per --set combination ever used, so gc clears them all.
+                var plans = 0;
+                var resolved = Path.Combine(store.Location, Planning.ResolvedPipelineCache.FolderName);
+                if (Directory.Exists(resolved))
+                {
+                    foreach (var file in Directory.EnumerateFiles(resolved))
+                    {
+                        plans++;
+                        if (!session.Parse.GetValue(dryRun))
+                        {
+                            File.Delete(file);
+                        }
+                    }
+                }
                 if (session.Json)
                 {
-                    session.WriteJson(new JsonObject { ["dry_run"] = session.Parse.GetValue(dryRun), ["removed_objects"] = removed, ["freed_bytes"] = freed, ["kept_objects"] = kept, ["removed_scratch"] = scratch });
+                    session.WriteJson(new JsonObject { ["dry_run"] = session.Parse.GetValue(dryRun), ["removed_objects"] = removed, ["freed_bytes"] = freed, ["kept_objects"] = kept, ["removed_scratch"] = scratch, ["removed_parsed_pipelines"] = plans });
                 }
                 else
                 {
                     var verb = session.Parse.GetValue(dryRun) ? "would remove" : "removed";
-                    session.Out.WriteLine($"{verb} {removed} unreferenced object(s) ({Render.Bytes(freed)}) and {scratch} leftover scratch entr{(scratch == 1 ? "y" : "ies")}; kept {kept} object(s)");
+                    session.Out.WriteLine($"{verb} {removed} unreferenced object(s) ({Render.Bytes(freed)}) and {scratch} leftover scratch entr{(scratch == 1 ? "y" : "ies")} and {plans} parsed pipeline(s) (rebuilt on the next run); kept {kept} object(s)");
                 }
             }
             return 0;
