@@ -189,12 +189,12 @@ public static class Planner
                 var output = input.Source[(dot + 1)..];
                 if (producer == step.Id)
                 {
-                    problems.Add(new PipelineProblem(input.Location, $"step '{step.Id}' reads its own output '{output}'; a step can only read outputs of other steps"));
+                    problems.Add(new PipelineProblem(input.Location, $"step '{step.Id}' reads its own output '{output}'; a step can only read outputs of other steps{FileHint(workspaceRoot, input.Source)}"));
                 }
                 else if (outputsOf.TryGetValue(producer, out var outputs) && !outputs.Contains(output))
                 {
                     problems.Add(new PipelineProblem(input.Location,
-                        $"step '{step.Id}' input '{input.Name}' reads '{input.Source}', but step '{producer}' has no output '{output}'.{Suggest.DidYouMean(output, outputs)} Its outputs: {Suggest.List(outputs)}."));
+                        $"step '{step.Id}' input '{input.Name}' reads '{input.Source}', but step '{producer}' has no output '{output}'.{Suggest.DidYouMean(output, outputs)} Its outputs: {Suggest.List(outputs)}.{FileHint(workspaceRoot, input.Source)}"));
                 }
                 result.Add(new StepOutputSource(input.Name, input.Source, producer, output));
                 continue;
@@ -260,4 +260,8 @@ public static class Planner
         }
         return order;
     }
+
+    /// <summary>'train.csv' next to a step named 'train' reads as that step's output; say how to name the file.</summary>
+    private static string FileHint(string workspaceRoot, string source) =>
+        File.Exists(Path.Combine(workspaceRoot, source)) ? $" To read the file '{source}' instead, write './{source}'." : "";
 }

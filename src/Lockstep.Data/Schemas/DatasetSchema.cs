@@ -112,7 +112,11 @@ public sealed record DatasetSchema
     public static DatasetSchema FromYaml(string yaml, string source) => SchemaYaml.Parse(yaml, source);
 
     public static async Task<DatasetSchema> LoadAsync(string path, CancellationToken cancellationToken) =>
-        SchemaYaml.Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+        await LoadAsync(path, path, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Reads a schema from <paramref name="path"/>; errors name <paramref name="source"/> (a step's input as the user wrote it, not the stored copy).</summary>
+    public static async Task<DatasetSchema> LoadAsync(string path, string source, CancellationToken cancellationToken) =>
+        SchemaYaml.Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), source);
 
     public async Task SaveAsync(string path, CancellationToken cancellationToken) =>
         await File.WriteAllTextAsync(path, ToYaml(), cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ public sealed class ValidateStep : IStepType
         var snapshot = context.Input("snapshot");
         var label = context.Parameters.GetStringOrNull("label");
         var schema = context.Inputs.TryGetValue("schema", out var schemaInput)
-            ? await DatasetSchema.LoadAsync(schemaInput.Path, cancellationToken).ConfigureAwait(false) with { }
+            ? await DatasetSchema.LoadAsync(schemaInput.Path, schemaInput.Source, cancellationToken).ConfigureAwait(false) with { }
             : new DatasetSchema { Columns = [] };
         if (label is not null && schema.Find(label) is null)
         {

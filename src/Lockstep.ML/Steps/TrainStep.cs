@@ -58,7 +58,7 @@ public sealed class TrainStep : IStepType
                 : $"building the tuned {plan.Method} ensemble of trials {string.Join(", ", plan.Members.Select(m => m.Trial))}");
         }
         var declared = context.Inputs.TryGetValue("schema", out var schemaInput)
-            ? await Lockstep.Data.Schemas.DatasetSchema.LoadAsync(schemaInput.Path, cancellationToken).ConfigureAwait(false)
+            ? await Lockstep.Data.Schemas.DatasetSchema.LoadAsync(schemaInput.Path, schemaInput.Source, cancellationToken).ConfigureAwait(false)
             : null;
         var featurize = TrainingParameters.Featurize(context.Parameters);
         var trainer = TrainingParameters.Trainer(context.Parameters, tuned);

@@ -110,4 +110,17 @@ public sealed class PlannerTests : IAsyncLifetime
     [Fact]
     public void An_unknown_shared_parameter_reference_is_refused() =>
         Fails("name: p\nsteps:\n  - id: a\n    type: concat\n    params: {suffix: '${params.nope}'}\n").Message.ShouldContain("'${params.nope}'");
+
+    [Fact]
+    public void A_file_named_like_a_steps_output_gets_a_hint_to_write_it_as_a_path()
+    {
+        File.WriteAllText(Path.Combine(_h.Root, "a.csv"), "x\n");
+
+        var own = Fails("name: p\nsteps:\n  - id: a\n    type: concat\n    inputs: {x: a.csv}\n");
+        own.Message.ShouldContain("To read the file 'a.csv' instead, write './a.csv'");
+        var other = Fails("name: p\nsteps:\n  - id: a\n    type: concat\n  - id: b\n    type: concat\n    inputs: {x: a.csv}\n");
+        other.Message.ShouldContain("write './a.csv'");
+
+        _h.Plan("name: p\nsteps:\n  - id: a\n    type: concat\n    inputs: {x: ./a.csv}\n").Steps.Count.ShouldBe(1);
+    }
 }

@@ -152,4 +152,23 @@ public sealed class IngestStepTests
         ok.Succeeded.ShouldBeTrue(ok.Run.Error);
         (await File.ReadAllTextAsync(await h.OutputPathAsync(ok, "check", "report"))).ShouldContain("\"passed\": true");
     }
+
+    [Fact]
+    public async Task A_malformed_schema_is_reported_at_its_line_and_column_in_the_users_file()
+    {
+        await using var h = await PipelineHarness.CreateAsync();
+        h.Write("people.csv", "name,age\nann,31\n");
+        h.Write("schema.yaml", "format: schema/1\ncolumns:\n  age: {type: int64, max: [oops]}\n");
+
+        var run = await h.RunAsync(Pipeline + """
+
+              - id: check
+                type: validate
+                inputs: {snapshot: ingest.snapshot, schema: schema.yaml}
+            """);
+
+        run.Succeeded.ShouldBeFalse();
+        run.Run.Error!.ShouldContain("schema.yaml:3:");
+        run.Run.Error!.ShouldNotContain("objects");
+    }
 }
