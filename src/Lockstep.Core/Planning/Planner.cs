@@ -189,7 +189,7 @@ public static class Planner
                 var output = input.Source[(dot + 1)..];
                 if (producer == step.Id)
                 {
-                    problems.Add(new PipelineProblem(input.Location, $"step '{step.Id}' reads its own output '{output}'; a step can only read outputs of other steps{FileHint(workspaceRoot, input.Source)}"));
+                    problems.Add(new PipelineProblem(input.Location, $"step '{step.Id}' reads its own output '{output}'; a step can only read outputs of other steps.{FileHint(workspaceRoot, input.Source)}"));
                 }
                 else if (outputsOf.TryGetValue(producer, out var outputs) && !outputs.Contains(output))
                 {
