@@ -122,7 +122,7 @@ try
         snapshotHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(snapshot))[..16];
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{{\"rows\": {result.RowCount}, \"cols\": {result.Layout.Count}, \"total_s\": {sw.Elapsed.TotalSeconds:0.000}, \"restarts\": {result.TypeRestarts}, \"stats_bytes\": {json.Length}, \"peak_rss_mib\": {peak:0.0}, \"gc\": [{GC.CollectionCount(0)}, {GC.CollectionCount(1)}, {GC.CollectionCount(2)}], \"gc_pause_s\": {GC.GetTotalPauseDuration().TotalSeconds:0.000}, \"allocated_mib\": {GC.GetTotalAllocatedBytes() / 1048576.0:0}, \"snapshot\": \"{snapshotHash}\", \"statistics\": \"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16]}\"}}"));
+        $"{{\"rows\": {result.RowCount}, \"cols\": {result.Layout.Count}, \"total_s\": {sw.Elapsed.TotalSeconds:0.000}, \"restarts\": {result.TypeRestarts}, \"stats_bytes\": {json.Length}, \"peak_rss_mib\": {peak:0.0}, \"gc\": [{GC.CollectionCount(0)}, {GC.CollectionCount(1)}, {GC.CollectionCount(2)}], \"gc_pause_s\": {GC.GetTotalPauseDuration().TotalSeconds:0.000}, \"jit_methods\": {System.Runtime.JitInfo.GetCompiledMethodCount()}, \"jit_s\": {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000}, \"allocated_mib\": {GC.GetTotalAllocatedBytes() / 1048576.0:0}, \"snapshot\": \"{snapshotHash}\", \"statistics\": \"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16]}\"}}"));
 }
 finally
 {
