@@ -40,6 +40,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         for (var i = from; i < to; i++)
         {
             var index = firstIndex + i;
+            var t0 = Trace ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             CsvLine.Split(lines[i].Text, _cells);
             if (_cells.Count != header.Length)
             {
@@ -57,6 +58,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
                 _row[header[c]] = context.Na.Contains(cell) ? null
                     : double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : cell;
             }
+            if (Trace) { Ticks[0] += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
             records[i] = ScoreRow((int)index);
         }
     }
@@ -64,8 +66,10 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private PredictionRecord? ScoreRow(int index)
     {
+        long t = Trace ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         _findings.Clear();
         model.Validate(_row, index, _findings);
+        Lap(1, ref t);
         var findingsJson = _findings.Count == 0 ? null : ScoreJson.Findings(_findings, index);
         var blocked = _findings.Exists(f => f.Blocking);
         var output = Output;
@@ -79,15 +83,37 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
                 return null;
             }
         }
+        Lap(2, ref t);
         var score = model.Score(_row);
+        Lap(3, ref t);
         output.Append(CultureInfo.InvariantCulture, $"{score.Score:R},{score.Probability:R},").Append(Quote(score.Label ?? "")).Append(',');
         if (findingsJson is not null)
         {
             output.Append(Quote(findingsJson));
         }
         output.Append('\n');
-        return new PredictionRecord(context.RunId, index, context.At, model.Name, model.Version, model.BundleHash,
-            RowJson(), OutputJson(score), findingsJson, 0, "batch");
+        Lap(4, ref t);
+        var rowJson = RowJson();
+        var outJson = OutputJson(score);
+        var rec = new PredictionRecord(context.RunId, index, context.At, model.Name, model.Version, model.BundleHash,
+            rowJson, outJson, findingsJson, 0, "batch");
+        Lap(5, ref t);
+        return rec;
+    }
+
+    public static readonly bool Trace = Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_BATCH") == "1";
+
+    /// <summary>Trace mode: ticks per phase (parse, validate, findings/out-prefix, model, csv, json).</summary>
+    public long[] Ticks { get; } = new long[6];
+
+    private void Lap(int phase, ref long t)
+    {
+        if (Trace)
+        {
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            Ticks[phase] += now - t;
+            t = now;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -32,6 +32,9 @@ public sealed class PredictionLog : IAsyncDisposable
         _writer.Start();
     }
 
+    internal static long TraceInsertTicks;
+    internal static long TraceCommitTicks;
+
     /// <summary>Records queued but not yet committed.</summary>
     public long Backlog => Interlocked.Read(ref _backlog);
 
@@ -99,6 +102,7 @@ public sealed class PredictionLog : IAsyncDisposable
             {
                 // Prepared on first use, inside the try: a failure is reported to the waiters.
                 insert ??= new PredictionInsert(_connection);
+                var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 insert.Begin();
                 foreach (var pending in batch)
                 {
@@ -107,7 +111,10 @@ public sealed class PredictionLog : IAsyncDisposable
                         insert.Insert(r);
                     }
                 }
+                var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
                 insert.Commit();
+                TraceInsertTicks += t1 - t0;
+                TraceCommitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
                 Interlocked.Add(ref _backlog, -rows);
                 Interlocked.Add(ref _committed, rows);
                 foreach (var pending in batch)
