@@ -40,6 +40,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         var tmp = outputPath + ".tmp";
         long rows = 0, scored = 0, invalid = 0;
         long? firstRow = null;
+        byte[]? header = null;
         var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath);
         if (options.Columns is { } columns)
         {
@@ -81,11 +82,10 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                     {
                         break;
                     }
-                    var records = new PredictionRecord?[lines.Count];
                     // Slices of at least 256 rows: a tiny chunk is not worth a second thread.
                     var slices = Math.Clamp(lines.Count / 256, 1, workers.Length);
                     var first = rows;
-                    Parallel.For(0, slices, parallel, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first, records));
+                    Parallel.For(0, slices, parallel, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first));
                     if (workers.Take(slices).Where(w => w.Error is not null).Select(w => w.Error!.Value).OrderBy(e => e.Line).FirstOrDefault() is { Message: { } message })
                     {
                         throw new LockstepException(message);
@@ -96,18 +96,16 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                         invalid += workers[w].Blocked;
                     }
                     rows += lines.Count;
-                    var logged = new List<PredictionRecord>(records.Length);
-                    foreach (var r in records)
-                    {
-                        if (r is not null)
-                        {
-                            logged.Add(r);
-                        }
-                    }
-                    scored += logged.Count;
+                    var logged = workers.Take(slices).Sum(w => w.LoggedRows);
+                    scored += logged;
+                    // The chunk's scored rows go to the log as one block (one row of the log); the
+                    // payload is copied out of the workers' buffers, which the next chunk reuses.
+                    var block = logged == 0 ? null : new PredictionBlock(runId, (int)first, logged, context.At, model.Name, model.Version, model.BundleHash, "batch",
+                        PredictionBlockFormat.Compose(header ??= PredictionBlockFormat.Header(context.Header!, context.Dropped, context.Na), logged,
+                            workers.Take(slices).Select(w => w.Logged.WrittenMemory)));
                     // One chunk commits while the next is scored.
                     await pendingLog.ConfigureAwait(false);
-                    pendingLog = logged.Count > 0 ? log.AppendAsync(logged) : Task.CompletedTask;
+                    pendingLog = block is not null ? log.AppendAsync(block) : Task.CompletedTask;
                 }
                 await pendingLog.ConfigureAwait(false);
             }

@@ -19,8 +19,6 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     private readonly List<string> _cells = new(32);
     private readonly Dictionary<string, object?> _row = new(32, StringComparer.Ordinal);
     private readonly List<FieldFinding> _findings = [];
-    private readonly ArrayBufferWriter<byte> _json = new(1024);
-    private readonly Utf8JsonWriter _writer = new(new ArrayBufferWriter<byte>(1), Lockstep.Serving.Http.JsonOutput.Options);
 
     /// <summary>This slice's output lines, in order.</summary>
     public StringBuilder Output { get; } = new(1 << 16);
@@ -31,9 +29,11 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     public (int Line, string Message)? Error { get; private set; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Score(IReadOnlyList<(int Number, string Text)> lines, int from, int to, long firstIndex, PredictionRecord?[] records)
+    public void Score(IReadOnlyList<(int Number, string Text)> lines, int from, int to, long firstIndex)
     {
         Output.Clear();
+        Logged.ResetWrittenCount();
+        LoggedRows = 0;
         Blocked = 0;
         Error = null;
         var header = context.Header!;
@@ -55,16 +55,15 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
                     continue;
                 }
                 var cell = _cells[c];
-                _row[header[c]] = context.Na.Contains(cell) ? null
-                    : double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : cell;
+                _row[header[c]] = PredictionBlockFormat.CellValue(cell, context.Na);
             }
             if (Trace) { Ticks[0] += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
-            records[i] = ScoreRow((int)index);
+            ScoreRow((int)index, lines[i].Text);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private PredictionRecord? ScoreRow(int index)
+    private void ScoreRow(int index, string line)
     {
         long t = Trace ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         _findings.Clear();
@@ -80,7 +79,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
             if (!context.Options.FlagInvalid)
             {
                 output.Append(",,,").Append(Quote(findingsJson!)).Append('\n');
-                return null;
+                return;
             }
         }
         Lap(2, ref t);
@@ -93,13 +92,15 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         }
         output.Append('\n');
         Lap(4, ref t);
-        var rowJson = RowJson();
-        var outJson = OutputJson(score);
-        var rec = new PredictionRecord(context.RunId, index, context.At, model.Name, model.Version, model.BundleHash,
-            rowJson, outJson, findingsJson, 0, "batch");
+        PredictionBlockFormat.Row(Logged, index, line, score, findingsJson);
+        LoggedRows++;
         Lap(5, ref t);
-        return rec;
     }
+
+    /// <summary>This slice's scored rows in the log's block encoding (<see cref="PredictionBlockFormat.Row"/>).</summary>
+    public ArrayBufferWriter<byte> Logged { get; } = new(1 << 16);
+
+    public int LoggedRows { get; private set; }
 
     public static readonly bool Trace = Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_BATCH") == "1";
 
@@ -114,39 +115,6 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
             Ticks[phase] += now - t;
             t = now;
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private string RowJson()
-    {
-        _json.ResetWrittenCount();
-        _writer.Reset(_json);
-        _writer.WriteStartObject();
-        foreach (var (key, value) in _row)
-        {
-            switch (value)
-            {
-                case null: _writer.WriteNull(key); break;
-                case double d: _writer.WriteNumber(key, d); break;
-                case string s: _writer.WriteString(key, s); break;
-                default: _writer.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
-            }
-        }
-        _writer.WriteEndObject();
-        _writer.Flush();
-        return Encoding.UTF8.GetString(_json.WrittenSpan);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private string OutputJson(ModelScore score)
-    {
-        _json.ResetWrittenCount();
-        _writer.Reset(_json);
-        _writer.WriteStartObject();
-        ScoreJson.WriteFields(_writer, score);
-        _writer.WriteEndObject();
-        _writer.Flush();
-        return Encoding.UTF8.GetString(_json.WrittenSpan);
     }
 
     private static string Quote(string cell) =>

@@ -95,4 +95,42 @@ public sealed class BatchScorerTests : IAsyncLifetime
         File.Exists(Path.Combine(_root, "bad-out.csv")).ShouldBeFalse();
         File.Exists(Path.Combine(_root, "bad-out.csv.tmp")).ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task Batch_predictions_read_back_one_per_row_with_the_raw_row_and_the_answer_as_json_though_logged_as_blocks()
+    {
+        var input = Path.Combine(_root, "blocks.csv");
+        var header = "age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income";
+        var lines = new List<string> { header };
+        for (var i = 0; i < 5000; i++)
+        {
+            // Quoted cells, a missing value, a label column that is dropped; 5,000 rows make three chunks.
+            lines.Add(i % 2 == 0
+                ? $"{20 + (i % 50)},State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States,<=50K"
+                : $"{30 + (i % 40)}, ?,1234.5,\"Some-college\",10,\"Married, \"\"civ\"\"\",Sales,Husband,Black,Female,0,0,45,Peru,>50K");
+        }
+        await File.WriteAllLinesAsync(input, lines);
+        var output = Path.Combine(_root, "blocks-out.csv");
+
+        var result = await new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions { Drop = ["income"], FlagInvalid = true }, default);
+
+        var logged = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(Model: "adult"), default).Where(r => r.RequestId == result.RunId).ToListAsync();
+        logged.Count.ShouldBe((int)result.Scored);
+        logged.Select(r => r.RowIndex).ShouldBe(Enumerable.Range(0, 5000));
+        logged[0].InputJson.ShouldBe("""{"age":20,"workclass":"State-gov","fnlwgt":77516,"education":"Bachelors","education-num":13,"marital-status":"Never-married","occupation":"Adm-clerical","relationship":"Not-in-family","race":"White","sex":"Male","capital-gain":2174,"capital-loss":0,"hours-per-week":40,"native-country":"United-States"}""");
+        var odd = logged.First(r => r.RowIndex == 1);
+        odd.InputJson.ShouldBe("""{"age":31,"workclass":null,"fnlwgt":1234.5,"education":"Some-college","education-num":10,"marital-status":"Married, \"civ\"","occupation":"Sales","relationship":"Husband","race":"Black","sex":"Female","capital-gain":0,"capital-loss":0,"hours-per-week":45,"native-country":"Peru"}""");
+        logged[0].FindingsJson.ShouldBeNull();
+        odd.FindingsJson.ShouldNotBeNull().ShouldContain("fnlwgt");
+        var written = (await File.ReadAllLinesAsync(output)).Skip(1).ToDictionary(l => int.Parse(l.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var r in logged)
+        {
+            var cells = written[r.RowIndex].Split(',');
+            var score = new ModelScore(double.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture), cells[3]);
+            r.OutputJson.ShouldBe(ScoreJson.Output(score, new System.Buffers.ArrayBufferWriter<byte>()));
+            (r.Model, r.Source, r.LatencyMicros).ShouldBe(("adult", "batch", 0L));
+        }
+        var firstFive = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(Model: "adult", Limit: 5), default).ToListAsync();
+        firstFive.Select(r => r.RowIndex).ShouldBe(logged.Take(5).Select(r => r.RowIndex));
+    }
 }
