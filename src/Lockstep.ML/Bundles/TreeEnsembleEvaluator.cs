@@ -35,6 +35,19 @@ internal sealed class TreeEnsembleEvaluator
     private readonly int[] _roots;
     /// <summary>Per tree: its first leaf in <see cref="_leaves"/> (for a tree without nodes: its only output).</summary>
     private readonly int[] _leafBase;
+    /// <summary>
+    /// The same trees laid out for branch-free evaluation of many rows at once: per tree its
+    /// internal nodes then its leaves; every node has two children (a leaf's are itself), so a
+    /// row walks exactly the tree's depth in steps, <c>child[2 * node + (feature &gt; threshold)]</c>,
+    /// and ends on its leaf whatever its path's length. No unpredictable branch, and the walks
+    /// of <see cref="Lanes"/> rows interleave.
+    /// </summary>
+    private readonly int[] _blockChildren;
+    private readonly int[] _blockFeature;
+    private readonly float[] _blockThreshold;
+    private readonly double[] _blockValue;
+    private readonly int[] _blockRoot;
+    private readonly int[] _blockDepth;
     private readonly bool _binary;
     private readonly double _slope;
     private readonly double _offset;
@@ -74,7 +87,54 @@ internal sealed class TreeEnsembleEvaluator
         }
         _nodes = [.. nodes];
         _leaves = [.. leaves];
+        var children = new List<int>();
+        var feature = new List<int>();
+        var threshold = new List<float>();
+        var value = new List<double>();
+        var roots = new List<int>();
+        var depths = new List<int>();
+        for (var t = 0; t < trees.Count; t++)
+        {
+            var tree = trees[t];
+            if (_roots[t] < 0)
+            {
+                continue;
+            }
+            var nodeBase = feature.Count;
+            var leafBase = nodeBase + tree.NumberOfNodes;
+            int Map(int child) => child >= 0 ? nodeBase + child : leafBase + ~child;
+            for (var n = 0; n < tree.NumberOfNodes; n++)
+            {
+                children.Add(Map(tree.LeftChild[n]));
+                children.Add(Map(tree.RightChild[n]));
+                feature.Add(tree.NumericalSplitFeatureIndexes[n]);
+                threshold.Add(tree.NumericalSplitThresholds[n]);
+                value.Add(0);
+            }
+            for (var l = 0; l < tree.NumberOfLeaves; l++)
+            {
+                children.Add(leafBase + l);
+                children.Add(leafBase + l);
+                feature.Add(0);
+                threshold.Add(0);
+                value.Add(tree.LeafValues[l]);
+            }
+            roots.Add(nodeBase);
+            depths.Add(Depth(tree, 0));
+        }
+        _blockChildren = [.. children];
+        _blockFeature = [.. feature];
+        _blockThreshold = [.. threshold];
+        _blockValue = [.. value];
+        _blockRoot = [.. roots];
+        _blockDepth = [.. depths];
     }
+
+    /// <summary>Rows walked through a tree together by <see cref="ScoreBlock"/>.</summary>
+    public const int Lanes = 8;
+
+    private static int Depth(RegressionTree tree, int node) =>
+        node < 0 ? 0 : 1 + Math.Max(Depth(tree, tree.LeftChild[node]), Depth(tree, tree.RightChild[node]));
 
     private static int Child(int child, int nodeBase, int leafBase) => child >= 0 ? nodeBase + child : ~(leafBase + ~child);
 
@@ -104,7 +164,10 @@ internal sealed class TreeEnsembleEvaluator
         }
         foreach (var tree in ensemble.Trees)
         {
-            if (tree.CategoricalSplitFlags.Any(f => f) || tree.NumericalSplitFeatureIndexes.Any(f => f < 0 || f >= width))
+            // A NaN threshold sends every value right in ML.NET (x <= NaN is false) but left in the
+            // block walk (x > NaN is false too): not supported, as are categorical splits.
+            if (tree.CategoricalSplitFlags.Any(f => f) || tree.NumericalSplitFeatureIndexes.Any(f => f < 0 || f >= width)
+                || tree.NumericalSplitThresholds.Any(float.IsNaN))
             {
                 return null;
             }
@@ -168,6 +231,63 @@ internal sealed class TreeEnsembleEvaluator
     }
 
     public bool IsBinary => _binary;
+
+    public int Width => _width;
+
+    /// <summary>
+    /// Scores <paramref name="rows"/> feature vectors laid end to end in <paramref name="features"/>
+    /// (row r at r × width); <paramref name="ok"/>[r] false for a row with a NaN feature, whose
+    /// score the caller must take from ML.NET's engine. Same sums, in the same tree order, as
+    /// <see cref="TryScore"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ScoreBlock(ReadOnlySpan<float> features, int rows, Span<float> scores, Span<float> probabilities, Span<bool> ok)
+    {
+        var width = _width;
+        Span<double> sums = stackalloc double[Lanes];
+        Span<int> node = stackalloc int[Lanes];
+        Span<int> row = stackalloc int[Lanes];
+        var children = _blockChildren;
+        var feature = _blockFeature;
+        var threshold = _blockThreshold;
+        var value = _blockValue;
+        for (var first = 0; first < rows; first += Lanes)
+        {
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                // Lanes past the last row walk row `first` again and are not written back.
+                var r = first + lane < rows ? first + lane : first;
+                row[lane] = r * width;
+                sums[lane] = 0.0;
+            }
+            for (var t = 0; t < _blockRoot.Length; t++)
+            {
+                node.Fill(_blockRoot[t]);
+                for (var step = _blockDepth[t]; step > 0; step--)
+                {
+                    for (var lane = 0; lane < Lanes; lane++)
+                    {
+                        var n = node[lane];
+                        var right = features[row[lane] + feature[n]] > threshold[n];
+                        node[lane] = children[(2 * n) + Unsafe.BitCast<bool, byte>(right)];
+                    }
+                }
+                for (var lane = 0; lane < Lanes; lane++)
+                {
+                    sums[lane] += value[node[lane]];
+                }
+            }
+            for (var lane = 0; lane < Lanes && first + lane < rows; lane++)
+            {
+                var r = first + lane;
+                var vector = features.Slice(r * width, width);
+                ok[r] = !HasNaN(vector);
+                var score = (float)sums[lane];
+                scores[r] = score;
+                probabilities[r] = _binary ? (float)(1 / (1 + Math.Exp(_slope * score + _offset))) : 0;
+            }
+        }
+    }
 
     private static bool HasNaN(ReadOnlySpan<float> features)
     {

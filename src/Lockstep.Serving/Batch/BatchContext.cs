@@ -18,6 +18,9 @@ internal sealed class BatchContext(BatchOptions options, DateTimeOffset at, stri
 
     public HashSet<string> Na { get; } = new(options.NaValues, StringComparer.Ordinal) { "" };
 
+    /// <summary><see cref="Na"/> looked up by a cell's text without making a string of it.</summary>
+    public HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NaSpans => Na.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public void SetHeader(string[] header)
     {
         var drop = new HashSet<string>(Options.Drop, StringComparer.Ordinal);

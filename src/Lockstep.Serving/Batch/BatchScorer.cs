@@ -119,9 +119,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         File.Move(tmp, outputPath, overwrite: true);
         if (BatchWorker.Trace)
         {
-            string[] names = ["parse", "validate", "findings", "model", "csv", "json"];
+            string[] names = ["parse", "validate", "findings", "model", "csv", "block"];
             Console.Error.WriteLine(string.Join(" ", names.Select((n, i) => $"{n}={workers.Sum(w => w.Ticks[i]) * 1000.0 / Stopwatch.Frequency:0.0}ms"))
-                + $" log-insert={PredictionLog.TraceInsertTicks * 1000.0 / Stopwatch.Frequency:0.0}ms log-commit={PredictionLog.TraceCommitTicks * 1000.0 / Stopwatch.Frequency:0.0}ms");
+                + $" log-insert={PredictionLog.TraceInsertTicks * 1000.0 / Stopwatch.Frequency:0.0}ms log-commit={PredictionLog.TraceCommitTicks * 1000.0 / Stopwatch.Frequency:0.0}ms typed-rows={workers.Sum(w => w.TypedRows)}");
         }
         var end = Stopwatch.GetTimestamp();
         return new BatchResult(runId, rows, scored, invalid, Stopwatch.GetElapsedTime(started, end), Stopwatch.GetElapsedTime(firstRow ?? end, end));

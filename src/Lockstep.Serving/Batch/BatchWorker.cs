@@ -1,8 +1,9 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
+using Lockstep.ML.Features;
 using Lockstep.Serving.Logging;
 using Lockstep.Serving.Scoring;
 
@@ -10,23 +11,45 @@ namespace Lockstep.Serving.Batch;
 
 /// <summary>
 /// One worker of <see cref="BatchScorer"/>: scores a contiguous slice of a chunk's lines into its
-/// own output text and log records. Everything it needs per row (cell list, row dictionary,
-/// findings, JSON buffer and writer, output builder) is its own and reused, so rows cost no
-/// locks and few allocations, and slices written in worker order keep the input order.
+/// own output text and log block rows. Everything it needs per row is its own and reused, so rows
+/// cost no locks and few allocations, and slices written in worker order keep the input order.
+/// Two paths give the same result. The typed path (a bundle model, a line without quotes) cuts
+/// the line into <see cref="ParsedCell"/>s without strings, checks them with
+/// <see cref="CleanCellsCheck"/>, encodes them with the bundle's <see cref="RowEncoder"/> into
+/// this worker's own scorer and scores. Any row it is not sure of (quoted cells, a row that is
+/// not clean, a cell whose encoding it does not do) takes the dictionary path: cells as strings,
+/// the row dictionary, the full validator with its findings and messages, and the model's
+/// <see cref="IScoringModel.Score"/> — the path every row took before.
 /// </summary>
 internal sealed class BatchWorker(IScoringModel model, BatchContext context)
 {
+    public static readonly bool Trace = Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_BATCH") == "1";
+
     private readonly List<string> _cells = new(32);
     private readonly Dictionary<string, object?> _row = new(32, StringComparer.Ordinal);
     private readonly List<FieldFinding> _findings = [];
+    private ParsedCell[] _parsed = [];
+    private TypedPath? _typed;
+    private bool _typedChecked;
 
     /// <summary>This slice's output lines, in order.</summary>
     public StringBuilder Output { get; } = new(1 << 16);
 
+    /// <summary>This slice's scored rows in the log's block encoding (<see cref="PredictionBlockFormat.Row"/>).</summary>
+    public ArrayBufferWriter<byte> Logged { get; } = new(1 << 16);
+
+    public int LoggedRows { get; private set; }
+
     public int Blocked { get; private set; }
+
+    /// <summary>Rows of this run that took the typed path (the rest took the dictionary path).</summary>
+    public long TypedRows { get; private set; }
 
     /// <summary>The first malformed line of the slice, if any (the slice stops there).</summary>
     public (int Line, string Message)? Error { get; private set; }
+
+    /// <summary>Trace mode (LOCKSTEP_TRACE_BATCH=1): ticks per phase, see <see cref="BatchScorer"/>.</summary>
+    public long[] Ticks { get; } = new long[6];
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Score(IReadOnlyList<(int Number, string Text)> lines, int from, int to, long firstIndex)
@@ -37,11 +60,29 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         Blocked = 0;
         Error = null;
         var header = context.Header!;
+        var typed = Typed(header);
         for (var i = from; i < to; i++)
         {
-            var index = firstIndex + i;
-            var t0 = Trace ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            CsvLine.Split(lines[i].Text, _cells);
+            var index = (int)(firstIndex + i);
+            var line = lines[i].Text;
+            long t = Trace ? Stopwatch.GetTimestamp() : 0;
+            if (typed is not null && Split(line, header.Length))
+            {
+                Lap(0, ref t);
+                if (typed.Clean.IsClean(line, _parsed))
+                {
+                    Lap(1, ref t);
+                    if (typed.Encoder.TryEncode(line, _parsed, typed.Scorer.Features))
+                    {
+                        var p = typed.Scorer.PredictFeatures();
+                        Lap(3, ref t);
+                        TypedRows++;
+                        Scored(index, line, new ModelScore(p.Score, p.Probability, p.Label), null, ref t);
+                        continue;
+                    }
+                }
+            }
+            CsvLine.Split(line, _cells);
             if (_cells.Count != header.Length)
             {
                 Error = (lines[i].Number, $"{context.InputPath} line {lines[i].Number}: {_cells.Count} cells, but the header has {header.Length} columns; fix the line or the quoting");
@@ -50,42 +91,103 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
             _row.Clear();
             for (var c = 0; c < header.Length; c++)
             {
-                if (context.Dropped[c])
+                if (!context.Dropped[c])
                 {
-                    continue;
+                    _row[header[c]] = PredictionBlockFormat.CellValue(_cells[c], context.Na);
                 }
-                var cell = _cells[c];
-                _row[header[c]] = PredictionBlockFormat.CellValue(cell, context.Na);
             }
-            if (Trace) { Ticks[0] += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
-            ScoreRow((int)index, lines[i].Text);
+            Lap(0, ref t);
+            ScoreRow(index, line, ref t);
+        }
+    }
+
+    /// <summary>The typed path for this header, or null when the model is not a bundle.</summary>
+    private TypedPath? Typed(string[] header)
+    {
+        if (!_typedChecked)
+        {
+            _typedChecked = true;
+            if (model is BundleScoringModel bundle && Environment.GetEnvironmentVariable("LOCKSTEP_BATCH_TYPED") != "0")
+            {
+                var columns = header.Select((h, c) => context.Dropped[c] ? null : h).ToArray();
+                var encoder = bundle.Model.Transformer.CreateRowEncoder(columns);
+                if (encoder.CoversEveryEncoder)
+                {
+                    _typed = new TypedPath(new CleanCellsCheck(bundle.Model.Bundle.Expectations, columns), encoder, bundle.Model.CreateScorer());
+                    _parsed = new ParsedCell[header.Length];
+                }
+            }
+        }
+        return _typed;
+    }
+
+    /// <summary>
+    /// Cuts an unquoted line into typed cells with <see cref="CsvLine.Split"/>'s trimming and the
+    /// run's reading of a cell (<see cref="PredictionBlockFormat.CellValue"/>); false for a line
+    /// with a quote or the wrong number of cells (the dictionary path handles and reports those).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Split(string line, int expected)
+    {
+        if (line.Contains('"', StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var na = context.NaSpans;
+        var i = 0;
+        var n = 0;
+        while (true)
+        {
+            while (i < line.Length && line[i] == ' ')
+            {
+                i++;
+            }
+            var comma = line.IndexOf(',', i);
+            var end = comma < 0 ? line.Length : comma;
+            var text = line.AsSpan(i, end - i).TrimEnd();
+            if (n == expected)
+            {
+                return false;
+            }
+            _parsed[n++] = na.Contains(text) ? new ParsedCell(CellKind.Missing, 0, i, text.Length)
+                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? new ParsedCell(CellKind.Number, d, i, text.Length)
+                : new ParsedCell(CellKind.Text, 0, i, text.Length);
+            if (comma < 0)
+            {
+                return n == expected;
+            }
+            i = comma + 1;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScoreRow(int index, string line)
+    private void ScoreRow(int index, string line, ref long t)
     {
-        long t = Trace ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         _findings.Clear();
         model.Validate(_row, index, _findings);
         Lap(1, ref t);
         var findingsJson = _findings.Count == 0 ? null : ScoreJson.Findings(_findings, index);
-        var blocked = _findings.Exists(f => f.Blocking);
-        var output = Output;
-        output.Append(CultureInfo.InvariantCulture, $"{index},");
-        if (blocked)
+        if (_findings.Exists(f => f.Blocking))
         {
             Blocked++;
             if (!context.Options.FlagInvalid)
             {
-                output.Append(",,,").Append(Quote(findingsJson!)).Append('\n');
+                Output.Append(CultureInfo.InvariantCulture, $"{index},").Append(",,,").Append(Quote(findingsJson!)).Append('\n');
                 return;
             }
         }
         Lap(2, ref t);
         var score = model.Score(_row);
         Lap(3, ref t);
-        output.Append(CultureInfo.InvariantCulture, $"{score.Score:R},{score.Probability:R},").Append(Quote(score.Label ?? "")).Append(',');
+        Scored(index, line, score, findingsJson, ref t);
+    }
+
+    /// <summary>A scored row: its output line, and its entry in the chunk's log block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Scored(int index, string line, ModelScore score, string? findingsJson, ref long t)
+    {
+        var output = Output;
+        output.Append(CultureInfo.InvariantCulture, $"{index},{score.Score:R},{score.Probability:R},").Append(Quote(score.Label ?? "")).Append(',');
         if (findingsJson is not null)
         {
             output.Append(Quote(findingsJson));
@@ -97,21 +199,11 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         Lap(5, ref t);
     }
 
-    /// <summary>This slice's scored rows in the log's block encoding (<see cref="PredictionBlockFormat.Row"/>).</summary>
-    public ArrayBufferWriter<byte> Logged { get; } = new(1 << 16);
-
-    public int LoggedRows { get; private set; }
-
-    public static readonly bool Trace = Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_BATCH") == "1";
-
-    /// <summary>Trace mode: ticks per phase (parse, validate, findings/out-prefix, model, csv, json).</summary>
-    public long[] Ticks { get; } = new long[6];
-
     private void Lap(int phase, ref long t)
     {
         if (Trace)
         {
-            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            var now = Stopwatch.GetTimestamp();
             Ticks[phase] += now - t;
             t = now;
         }
@@ -119,4 +211,6 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
 
     private static string Quote(string cell) =>
         cell.AsSpan().IndexOfAny(",\"\r\n") < 0 ? cell : "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private sealed record TypedPath(CleanCellsCheck Clean, RowEncoder Encoder, ML.Bundles.ModelScorer Scorer);
 }

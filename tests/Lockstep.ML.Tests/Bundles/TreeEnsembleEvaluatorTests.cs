@@ -41,6 +41,39 @@ public sealed class TreeEnsembleEvaluatorTests
     }
 
     [Theory]
+    [InlineData("lightgbm", "binary")]
+    [InlineData("fasttree", "binary")]
+    [InlineData("lightgbm", "regression")]
+    [InlineData("lightgbm", "multiclass")]
+    public void Block_scoring_gives_every_row_the_engine_s_prediction_bit_for_bit_including_a_row_with_a_NaN_feature(string trainer, string task)
+    {
+        var options = task switch
+        {
+            "binary" => TestModels.AdultFeatures,
+            "regression" => new FeaturizeOptions { Label = "hours-per-week", Task = TaskKind.Regression },
+            _ => new FeaturizeOptions { Label = "relationship", Task = TaskKind.Multiclass },
+        };
+        var model = Train(trainer, options, iterations: task == "multiclass" ? 5 : 30);
+        var rows = model.Transformer.Transform(TestData.AdultTest).Take(task == "multiclass" ? 1001 : 16281).ToArray();
+        rows[5][3] = float.NaN;
+        var width = model.Transformer.Width;
+        var flat = rows.SelectMany(r => r).ToArray();
+        var results = new Prediction[rows.Length];
+
+        model.CreateScorer().PredictBlock(flat, rows.Length, results);
+
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var engine = model.PredictFeaturesWithEngine(rows[r]);
+            BitConverter.SingleToInt32Bits(results[r].Score).ShouldBe(BitConverter.SingleToInt32Bits(engine.Score), $"score of row {r}");
+            results[r].Probability.ShouldBe(engine.Probability, $"probability of row {r}");
+            results[r].Label.ShouldBe(engine.Label, $"label of row {r}");
+            (results[r].ClassScores ?? []).ShouldBe(engine.ClassScores ?? [], $"class scores of row {r}");
+        }
+        flat.Length.ShouldBe(rows.Length * width);
+    }
+
+    [Theory]
     [InlineData("lightgbm")]
     [InlineData("fasttree")]
     public void A_regression_tree_model_is_scored_by_the_evaluator_bit_for_bit_as_by_mlnet(string trainer)
