@@ -14,6 +14,30 @@ string[] columns =
     "age", "workclass", "fnlwgt", "education", "education-num", "marital-status", "occupation",
     "relationship", "race", "sex", "capital-gain", "capital-loss", "hours-per-week", "native-country", "income",
 ];
+if (args[0] == "--trees")
+{
+    // Model only: the adult.test feature vectors scored row by row and as one block.
+    var loaded = await ModelBundle.LoadAsync(args[1], BundleLoadOptions.Strict, default);
+    var frame = await Lockstep.ML.Frames.CsvFrameReader.ReadAsync(args[2], new Lockstep.ML.Frames.CsvOptions { HasHeader = false, ColumnNames = columns, MissingValues = ["?"] }, default);
+    var vectors = loaded.Transformer.Transform(frame);
+    var flat = vectors.SelectMany(v => v).ToArray();
+    var scorer = loaded.CreateScorer();
+    var results = new Prediction[vectors.Length];
+    for (var rep = 0; rep < 8; rep++)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        for (var r = 0; r < vectors.Length; r++)
+        {
+            vectors[r].CopyTo(scorer.Features);
+            results[r] = scorer.PredictFeatures();
+        }
+        var t1 = Stopwatch.GetTimestamp();
+        scorer.PredictBlock(flat, vectors.Length, results);
+        var t2 = Stopwatch.GetTimestamp();
+        Console.WriteLine($"rows {vectors.Length}: row by row {Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds:0.0} ms, block {Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds:0.0} ms");
+    }
+    return;
+}
 var runs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
 var root = Path.Combine(Path.GetTempPath(), "lockstep-batchbench-" + Guid.NewGuid().ToString("N"));
 var store = await EmbeddedStore.OpenAsync(root, true, CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Lockstep.ML.Features;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
@@ -42,11 +43,12 @@ internal sealed class TreeEnsembleEvaluator
     /// and ends on its leaf whatever its path's length. No unpredictable branch, and the walks
     /// of <see cref="Lanes"/> rows interleave.
     /// </summary>
-    private readonly int[] _blockChildren;
-    private readonly int[] _blockFeature;
-    private readonly float[] _blockThreshold;
+    private readonly BlockNode[] _blockNodes;
+    /// <summary>Per node index from a tree's first leaf on: that leaf's value (indexed by node − the tree's first leaf + its leaf base).</summary>
     private readonly double[] _blockValue;
     private readonly int[] _blockRoot;
+    /// <summary>Per tree: the index of its first leaf node; a row has reached its leaf when its node is at or past it.</summary>
+    private readonly int[] _blockLeafStart;
     private readonly int[] _blockDepth;
     private readonly bool _binary;
     private readonly double _slope;
@@ -87,11 +89,10 @@ internal sealed class TreeEnsembleEvaluator
         }
         _nodes = [.. nodes];
         _leaves = [.. leaves];
-        var children = new List<int>();
-        var feature = new List<int>();
-        var threshold = new List<float>();
+        var blockNodes = new List<BlockNode>();
         var value = new List<double>();
         var roots = new List<int>();
+        var leafStarts = new List<int>();
         var depths = new List<int>();
         for (var t = 0; t < trees.Count; t++)
         {
@@ -100,34 +101,32 @@ internal sealed class TreeEnsembleEvaluator
             {
                 continue;
             }
-            var nodeBase = feature.Count;
+            var nodeBase = blockNodes.Count;
             var leafBase = nodeBase + tree.NumberOfNodes;
             int Map(int child) => child >= 0 ? nodeBase + child : leafBase + ~child;
             for (var n = 0; n < tree.NumberOfNodes; n++)
             {
-                children.Add(Map(tree.LeftChild[n]));
-                children.Add(Map(tree.RightChild[n]));
-                feature.Add(tree.NumericalSplitFeatureIndexes[n]);
-                threshold.Add(tree.NumericalSplitThresholds[n]);
+                blockNodes.Add(new BlockNode(tree.NumericalSplitFeatureIndexes[n], tree.NumericalSplitThresholds[n], Map(tree.LeftChild[n]), Map(tree.RightChild[n])));
                 value.Add(0);
             }
             for (var l = 0; l < tree.NumberOfLeaves; l++)
             {
-                children.Add(leafBase + l);
-                children.Add(leafBase + l);
-                feature.Add(0);
-                threshold.Add(0);
+                blockNodes.Add(new BlockNode(0, 0, leafBase + l, leafBase + l));
                 value.Add(tree.LeafValues[l]);
             }
             roots.Add(nodeBase);
+            leafStarts.Add(leafBase);
             depths.Add(Depth(tree, 0));
         }
-        _blockChildren = [.. children];
-        _blockFeature = [.. feature];
-        _blockThreshold = [.. threshold];
+        _blockNodes = [.. blockNodes];
         _blockValue = [.. value];
         _blockRoot = [.. roots];
+        _blockLeafStart = [.. leafStarts];
         _blockDepth = [.. depths];
+        if (Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_BATCH") == "1")
+        {
+            Console.Error.WriteLine($"trees {trees.Count}, max depth {depths.Max()}, mean max depth {depths.Average():0.0}, nodes {blockNodes.Count}");
+        }
     }
 
     /// <summary>Rows walked through a tree together by <see cref="ScoreBlock"/>.</summary>
@@ -234,6 +233,9 @@ internal sealed class TreeEnsembleEvaluator
 
     public int Width => _width;
 
+    /// <summary>Diagnostics: the trees' depths (the block walk's steps per tree).</summary>
+    public IReadOnlyList<int> Depths => _blockDepth;
+
     /// <summary>
     /// Scores <paramref name="rows"/> feature vectors laid end to end in <paramref name="features"/>
     /// (row r at r × width); <paramref name="ok"/>[r] false for a row with a NaN feature, whose
@@ -243,50 +245,67 @@ internal sealed class TreeEnsembleEvaluator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ScoreBlock(ReadOnlySpan<float> features, int rows, Span<float> scores, Span<float> probabilities, Span<bool> ok)
     {
+        if (features.Length < rows * _width || scores.Length < rows || probabilities.Length < rows || ok.Length < rows)
+        {
+            throw new ArgumentException("the buffers are shorter than the rows");
+        }
         var width = _width;
-        Span<double> sums = stackalloc double[Lanes];
-        Span<int> node = stackalloc int[Lanes];
-        Span<int> row = stackalloc int[Lanes];
-        var children = _blockChildren;
-        var feature = _blockFeature;
-        var threshold = _blockThreshold;
-        var value = _blockValue;
+        ref var f = ref MemoryMarshal.GetReference(features);
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_blockNodes);
+        ref var value = ref MemoryMarshal.GetArrayDataReference(_blockValue);
+        var roots = _blockRoot;
+        var leafStarts = _blockLeafStart;
         for (var first = 0; first < rows; first += Lanes)
         {
-            for (var lane = 0; lane < Lanes; lane++)
+            // Lanes past the last row walk row `first` again and are not written back.
+            int Row(int lane) => (first + lane < rows ? first + lane : first) * width;
+            int r0 = Row(0), r1 = Row(1), r2 = Row(2), r3 = Row(3), r4 = Row(4), r5 = Row(5), r6 = Row(6), r7 = Row(7);
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            for (var t = 0; t < roots.Length; t++)
             {
-                // Lanes past the last row walk row `first` again and are not written back.
-                var r = first + lane < rows ? first + lane : first;
-                row[lane] = r * width;
-                sums[lane] = 0.0;
-            }
-            for (var t = 0; t < _blockRoot.Length; t++)
-            {
-                node.Fill(_blockRoot[t]);
-                for (var step = _blockDepth[t]; step > 0; step--)
+                var root = roots[t];
+                var leaves = leafStarts[t];
+                int n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root;
+                do
                 {
-                    for (var lane = 0; lane < Lanes; lane++)
-                    {
-                        var n = node[lane];
-                        var right = features[row[lane] + feature[n]] > threshold[n];
-                        node[lane] = children[(2 * n) + Unsafe.BitCast<bool, byte>(right)];
-                    }
+                    n0 = Step(ref nodes, n0, ref f, r0);
+                    n1 = Step(ref nodes, n1, ref f, r1);
+                    n2 = Step(ref nodes, n2, ref f, r2);
+                    n3 = Step(ref nodes, n3, ref f, r3);
+                    n4 = Step(ref nodes, n4, ref f, r4);
+                    n5 = Step(ref nodes, n5, ref f, r5);
+                    n6 = Step(ref nodes, n6, ref f, r6);
+                    n7 = Step(ref nodes, n7, ref f, r7);
                 }
-                for (var lane = 0; lane < Lanes; lane++)
-                {
-                    sums[lane] += value[node[lane]];
-                }
+                while (Math.Min(Math.Min(Math.Min(n0, n1), Math.Min(n2, n3)), Math.Min(Math.Min(n4, n5), Math.Min(n6, n7))) < leaves);
+                s0 += Unsafe.Add(ref value, n0);
+                s1 += Unsafe.Add(ref value, n1);
+                s2 += Unsafe.Add(ref value, n2);
+                s3 += Unsafe.Add(ref value, n3);
+                s4 += Unsafe.Add(ref value, n4);
+                s5 += Unsafe.Add(ref value, n5);
+                s6 += Unsafe.Add(ref value, n6);
+                s7 += Unsafe.Add(ref value, n7);
             }
+            ReadOnlySpan<double> sums = [s0, s1, s2, s3, s4, s5, s6, s7];
             for (var lane = 0; lane < Lanes && first + lane < rows; lane++)
             {
                 var r = first + lane;
-                var vector = features.Slice(r * width, width);
-                ok[r] = !HasNaN(vector);
+                ok[r] = !HasNaN(features.Slice(r * width, width));
                 var score = (float)sums[lane];
                 scores[r] = score;
                 probabilities[r] = _binary ? (float)(1 / (1 + Math.Exp(_slope * score + _offset))) : 0;
             }
         }
+    }
+
+    /// <summary>One step down a tree: a leaf's children are itself, so a row at its leaf stays there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Step(ref BlockNode nodes, int node, ref float features, int row)
+    {
+        ref var n = ref Unsafe.Add(ref nodes, node);
+        var right = Unsafe.Add(ref features, row + n.Feature) > n.Threshold;
+        return Unsafe.Add(ref n.Left, Unsafe.BitCast<bool, byte>(right));
     }
 
     private static bool HasNaN(ReadOnlySpan<float> features)
@@ -302,4 +321,14 @@ internal sealed class TreeEnsembleEvaluator
     }
 
     private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
+
+    /// <summary>Left and Right adjacent, so the step picks a child by adding the comparison's 0 or 1.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct BlockNode(int feature, float threshold, int left, int right)
+    {
+        public int Feature = feature;
+        public float Threshold = threshold;
+        public int Left = left;
+        public int Right = right;
+    }
 }

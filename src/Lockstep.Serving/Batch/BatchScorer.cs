@@ -49,9 +49,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new BatchWorker(model, context)).ToArray();
         try
         {
-            await using (var output = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
+            await using (var output = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                await output.WriteLineAsync("row,score,probability,label,findings").ConfigureAwait(false);
+                output.Write("row,score,probability,label,findings\n"u8);
                 var lineNumber = 0;
                 var lines = new List<(int Number, string Text)>(ChunkRows);
                 Task pendingLog = Task.CompletedTask;
@@ -92,7 +92,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                     }
                     for (var w = 0; w < slices; w++)
                     {
-                        output.Write(workers[w].Output);
+                        output.Write(workers[w].Output.WrittenSpan);
                         invalid += workers[w].Blocked;
                     }
                     rows += lines.Count;

@@ -29,11 +29,14 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     private readonly Dictionary<string, object?> _row = new(32, StringComparer.Ordinal);
     private readonly List<FieldFinding> _findings = [];
     private ParsedCell[] _parsed = [];
+    private int[] _typedRow = [];
+    private float[] _matrix = [];
+    private ML.Bundles.Prediction[] _predictions = [];
     private TypedPath? _typed;
     private bool _typedChecked;
 
-    /// <summary>This slice's output lines, in order.</summary>
-    public StringBuilder Output { get; } = new(1 << 16);
+    /// <summary>This slice's output lines, in order, as UTF-8.</summary>
+    public ArrayBufferWriter<byte> Output { get; } = new(1 << 16);
 
     /// <summary>This slice's scored rows in the log's block encoding (<see cref="PredictionBlockFormat.Row"/>).</summary>
     public ArrayBufferWriter<byte> Logged { get; } = new(1 << 16);
@@ -54,33 +57,64 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Score(IReadOnlyList<(int Number, string Text)> lines, int from, int to, long firstIndex)
     {
-        Output.Clear();
+        Output.ResetWrittenCount();
         Logged.ResetWrittenCount();
         LoggedRows = 0;
         Blocked = 0;
         Error = null;
         var header = context.Header!;
         var typed = Typed(header);
+        var count = to - from;
+        if (_typedRow.Length < count)
+        {
+            _typedRow = new int[count];
+        }
+        // Pass 1: rows the typed path is sure of are encoded into the slice's feature matrix.
+        var block = 0;
+        long t = Trace ? Stopwatch.GetTimestamp() : 0;
+        for (var i = from; i < to; i++)
+        {
+            _typedRow[i - from] = -1;
+            if (typed is null)
+            {
+                continue;
+            }
+            var line = lines[i].Text;
+            if (Split(line, header.Length) && typed.Clean.IsClean(line, _parsed))
+            {
+                var width = typed.Width;
+                if (_matrix.Length < (block + 1) * width)
+                {
+                    Array.Resize(ref _matrix, Math.Max((block + 1) * width, _matrix.Length * 2));
+                }
+                if (typed.Encoder.TryEncode(line, _parsed, _matrix.AsSpan(block * width, width)))
+                {
+                    _typedRow[i - from] = block++;
+                }
+            }
+        }
+        Lap(0, ref t);
+        // Pass 2: the model scores them all at once.
+        if (block > 0)
+        {
+            if (_predictions.Length < block)
+            {
+                _predictions = new ML.Bundles.Prediction[Math.Max(block, _predictions.Length * 2)];
+            }
+            typed!.Scorer.PredictBlock(_matrix, block, _predictions);
+            TypedRows += block;
+        }
+        Lap(3, ref t);
+        // Pass 3: every row in order; the others take the dictionary path.
         for (var i = from; i < to; i++)
         {
             var index = (int)(firstIndex + i);
             var line = lines[i].Text;
-            long t = Trace ? Stopwatch.GetTimestamp() : 0;
-            if (typed is not null && Split(line, header.Length))
+            if (_typedRow[i - from] is var k and >= 0)
             {
-                Lap(0, ref t);
-                if (typed.Clean.IsClean(line, _parsed))
-                {
-                    Lap(1, ref t);
-                    if (typed.Encoder.TryEncode(line, _parsed, typed.Scorer.Features))
-                    {
-                        var p = typed.Scorer.PredictFeatures();
-                        Lap(3, ref t);
-                        TypedRows++;
-                        Scored(index, line, new ModelScore(p.Score, p.Probability, p.Label), null, ref t);
-                        continue;
-                    }
-                }
+                var p = _predictions[k];
+                Scored(index, line, new ModelScore(p.Score, p.Probability, p.Label), null, ref t);
+                continue;
             }
             CsvLine.Split(line, _cells);
             if (_cells.Count != header.Length)
@@ -113,7 +147,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
                 var encoder = bundle.Model.Transformer.CreateRowEncoder(columns);
                 if (encoder.CoversEveryEncoder)
                 {
-                    _typed = new TypedPath(new CleanCellsCheck(bundle.Model.Bundle.Expectations, columns), encoder, bundle.Model.CreateScorer());
+                    _typed = new TypedPath(new CleanCellsCheck(bundle.Model.Bundle.Expectations, columns), encoder, bundle.Model.CreateScorer(), bundle.Model.Transformer.Width);
                     _parsed = new ParsedCell[header.Length];
                 }
             }
@@ -172,7 +206,10 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
             Blocked++;
             if (!context.Options.FlagInvalid)
             {
-                Output.Append(CultureInfo.InvariantCulture, $"{index},").Append(",,,").Append(Quote(findingsJson!)).Append('\n');
+                Number(index);
+                Text(",,,,");
+                Text(Quote(findingsJson!));
+                Text("\n");
                 return;
             }
         }
@@ -186,17 +223,45 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scored(int index, string line, ModelScore score, string? findingsJson, ref long t)
     {
-        var output = Output;
-        output.Append(CultureInfo.InvariantCulture, $"{index},{score.Score:R},{score.Probability:R},").Append(Quote(score.Label ?? "")).Append(',');
+        // row,score,probability,label,findings with the numbers in round-trip form ("R"), as UTF-8
+        // straight into the slice's buffer.
+        Number(index);
+        Text(",");
+        Number(score.Score);
+        Text(",");
+        if (score.Probability is { } probability)
+        {
+            Number(probability);
+        }
+        Text(",");
+        Text(Quote(score.Label ?? ""));
+        Text(",");
         if (findingsJson is not null)
         {
-            output.Append(Quote(findingsJson));
+            Text(Quote(findingsJson));
         }
-        output.Append('\n');
+        Text("\n");
         Lap(4, ref t);
         PredictionBlockFormat.Row(Logged, index, line, score, findingsJson);
         LoggedRows++;
         Lap(5, ref t);
+    }
+
+    private void Number<T>(T value)
+        where T : IUtf8SpanFormattable
+    {
+        var span = Output.GetSpan(32);
+        if (!value.TryFormat(span, out var n, typeof(T) == typeof(double) ? "R" : default, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("a number did not fit in 32 bytes");
+        }
+        Output.Advance(n);
+    }
+
+    private void Text(string text)
+    {
+        var span = Output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        Output.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 
     private void Lap(int phase, ref long t)
@@ -212,5 +277,5 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     private static string Quote(string cell) =>
         cell.AsSpan().IndexOfAny(",\"\r\n") < 0 ? cell : "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private sealed record TypedPath(CleanCellsCheck Clean, RowEncoder Encoder, ML.Bundles.ModelScorer Scorer);
+    private sealed record TypedPath(CleanCellsCheck Clean, RowEncoder Encoder, ML.Bundles.ModelScorer Scorer, int Width);
 }
