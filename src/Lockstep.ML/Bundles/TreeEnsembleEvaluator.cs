@@ -255,6 +255,7 @@ internal sealed class TreeEnsembleEvaluator
         ref var value = ref MemoryMarshal.GetArrayDataReference(_blockValue);
         var roots = _blockRoot;
         var leafStarts = _blockLeafStart;
+        Span<double> sums = stackalloc double[Lanes];
         for (var first = 0; first < rows; first += Lanes)
         {
             // Lanes past the last row walk row `first` again and are not written back.
@@ -287,7 +288,14 @@ internal sealed class TreeEnsembleEvaluator
                 s6 += Unsafe.Add(ref value, n6);
                 s7 += Unsafe.Add(ref value, n7);
             }
-            ReadOnlySpan<double> sums = [s0, s1, s2, s3, s4, s5, s6, s7];
+            sums[0] = s0;
+            sums[1] = s1;
+            sums[2] = s2;
+            sums[3] = s3;
+            sums[4] = s4;
+            sums[5] = s5;
+            sums[6] = s6;
+            sums[7] = s7;
             for (var lane = 0; lane < Lanes && first + lane < rows; lane++)
             {
                 var r = first + lane;

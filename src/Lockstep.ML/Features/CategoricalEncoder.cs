@@ -7,7 +7,7 @@ namespace Lockstep.ML.Features;
 internal sealed class CategoricalEncoder : FeatureEncoder
 {
     private readonly Dictionary<string, int> _index;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spans;
+    private readonly OrdinalSpanIndex _spans;
     private readonly int _missing;
     private readonly int _unknown;
     private readonly bool _oneHot;
@@ -21,7 +21,7 @@ internal sealed class CategoricalEncoder : FeatureEncoder
         {
             _index[categories[i]] = i;
         }
-        _spans = _index.GetAlternateLookup<ReadOnlySpan<char>>();
+        _spans = new OrdinalSpanIndex(categories);
         _missing = categories.Count;
         _unknown = categories.Count + 1;
         _oneHot = manifest.Encoding != "key";
@@ -45,7 +45,8 @@ internal sealed class CategoricalEncoder : FeatureEncoder
         {
             return _imputeCategory is null ? _missing : _index.TryGetValue(_imputeCategory, out var i) ? i : _unknown;
         }
-        return _spans.TryGetValue(text, out var j) ? j : _unknown;
+        var j = _spans.IndexOf(text);
+        return j >= 0 ? j : _unknown;
     }
 
     public override void Encode(in RawValue value, Span<float> slots) => Encode(IndexOf(value), slots);

@@ -22,6 +22,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     /// <summary>Rows per chunk (memory holds at most two chunks of lines and results and one block in the log's queue).</summary>
     public const int ChunkRows = 4096;
 
+    /// <summary>False: every row takes <see cref="BatchWorker"/>'s dictionary path (for the tests that prove both paths agree).</summary>
+    internal bool TypedPath { get; init; } = true;
+
     public async Task<BatchResult> ScoreAsync(string inputPath, string outputPath, BatchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -38,7 +41,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         }
         using var _ = input;
         var tmp = outputPath + ".tmp";
-        var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath);
+        var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath) { TypedPath = TypedPath };
         if (options.Columns is { } columns)
         {
             context.SetHeader([.. columns]);

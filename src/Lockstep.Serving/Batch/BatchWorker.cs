@@ -141,7 +141,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         if (!_typedChecked)
         {
             _typedChecked = true;
-            if (model is BundleScoringModel bundle && Environment.GetEnvironmentVariable("LOCKSTEP_BATCH_TYPED") != "0")
+            if (model is BundleScoringModel bundle && context.TypedPath)
             {
                 var columns = header.Select((h, c) => context.Dropped[c] ? null : h).ToArray();
                 var encoder = bundle.Model.Transformer.CreateRowEncoder(columns);

@@ -43,8 +43,7 @@ internal sealed class CleanCellsCheck
                 break;
             }
             seen++;
-            var allowed = c.Allowed is { } a ? new HashSet<string>(a, StringComparer.Ordinal) : null;
-            list.Add(new Column(c, cell, allowed, allowed?.GetAlternateLookup<ReadOnlySpan<char>>()));
+            list.Add(new Column(c, cell, c.Allowed is { } a ? new OrdinalSpanIndex([.. a]) : null));
         }
         // Every input column of the file must be a schema column (else: an unknown field).
         _never |= seen != last.Count;
@@ -86,7 +85,7 @@ internal sealed class CleanCellsCheck
                     {
                         return false;
                     }
-                    if (column.AllowedSpans is { } allowed && !allowed.Contains(line.Slice(cell.Start, cell.Length)))
+                    if (column.Allowed is { } allowed && !allowed.Contains(line.Slice(cell.Start, cell.Length)))
                     {
                         return false;
                     }
@@ -96,5 +95,5 @@ internal sealed class CleanCellsCheck
         return true;
     }
 
-    private readonly record struct Column(ColumnSchema Schema, int Cell, HashSet<string>? Allowed, HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? AllowedSpans);
+    private readonly record struct Column(ColumnSchema Schema, int Cell, OrdinalSpanIndex? Allowed);
 }

@@ -133,4 +133,45 @@ public sealed class BatchScorerTests : IAsyncLifetime
         var firstFive = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(Model: "adult", Limit: 5), default).ToListAsync();
         firstFive.Select(r => r.RowIndex).ShouldBe(logged.Take(5).Select(r => r.RowIndex));
     }
+
+    [Fact]
+    public async Task The_typed_path_and_the_dictionary_path_write_the_same_output_and_log_the_same_predictions()
+    {
+        // adult.test, then rows that exercise each way out of the typed path: quotes, unknown and
+        // missing categories, a number where text is expected and text where a number is, out of
+        // range, a wrong cell count is left out (it stops the run).
+        var input = Path.Combine(_root, "parity.csv");
+        var lines = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => !l.StartsWith('|')).ToList();
+        lines.AddRange(
+        [
+            "39, \"State-gov\", 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            "39, Space-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, Atlantis, <=50K.",
+            "39, ?, 77516, Bachelors, 13, Never-married, ?, Not-in-family, White, Male, 2174, 0, 40, ?, <=50K.",
+            "39, 12, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            "forty, State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            "390, State-gov, -5, Bachelors, 13.5, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            ", State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+        ]);
+        await File.WriteAllLinesAsync(input, lines);
+        var results = new List<(BatchResult Result, string Output, List<PredictionRecord> Logged)>();
+        foreach (var (typed, flag) in new[] { (true, false), (false, false), (true, true), (false, true) })
+        {
+            var output = Path.Combine(_root, $"parity-{typed}-{flag}.csv");
+            var scorer = new BatchScorer(_model, _log, TimeProvider.System) { TypedPath = typed };
+            var result = await scorer.ScoreAsync(input, output, new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"], FlagInvalid = flag }, default);
+            var logged = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(), default).Where(r => r.RequestId == result.RunId).ToListAsync();
+            results.Add((result, await File.ReadAllTextAsync(output), logged));
+        }
+
+        foreach (var pair in new[] { (results[0], results[1]), (results[2], results[3]) })
+        {
+            var (typed, dictionary) = pair;
+            (typed.Result.Rows, typed.Result.Scored, typed.Result.Invalid).ShouldBe((dictionary.Result.Rows, dictionary.Result.Scored, dictionary.Result.Invalid));
+            typed.Output.ShouldBe(dictionary.Output);
+            typed.Logged.Select(r => (r.RowIndex, r.InputJson, r.OutputJson, r.FindingsJson)).ShouldBe(dictionary.Logged.Select(r => (r.RowIndex, r.InputJson, r.OutputJson, r.FindingsJson)));
+        }
+        results[0].Result.Rows.ShouldBe(16288);
+        results[2].Result.Scored.ShouldBe(16288);
+        results[0].Result.Invalid.ShouldBeGreaterThanOrEqualTo(3);
+    }
 }
