@@ -247,14 +247,18 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         Lap(5, ref t);
     }
 
-    private void Number<T>(T value)
-        where T : IUtf8SpanFormattable
+    // Not one generic method: its instantiations are not precompiled, and first-tier code would
+    // format every number of a short run.
+    private void Number(int value)
     {
-        var span = Output.GetSpan(32);
-        if (!value.TryFormat(span, out var n, typeof(T) == typeof(double) ? "R" : default, CultureInfo.InvariantCulture))
-        {
-            throw new InvalidOperationException("a number did not fit in 32 bytes");
-        }
+        value.TryFormat(Output.GetSpan(16), out var n, default, CultureInfo.InvariantCulture);
+        Output.Advance(n);
+    }
+
+    private void Number(double value)
+    {
+        // "R": the same text as before (double.ToString("R")), at most 24 UTF-8 bytes.
+        value.TryFormat(Output.GetSpan(32), out var n, "R", CultureInfo.InvariantCulture);
         Output.Advance(n);
     }
 
