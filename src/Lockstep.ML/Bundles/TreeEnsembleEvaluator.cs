@@ -37,19 +37,20 @@ internal sealed class TreeEnsembleEvaluator
     /// <summary>Per tree: its first leaf in <see cref="_leaves"/> (for a tree without nodes: its only output).</summary>
     private readonly int[] _leafBase;
     /// <summary>
-    /// The same trees laid out for branch-free evaluation of many rows at once: per tree its
-    /// internal nodes then its leaves; every node has two children (a leaf's are itself), so a
-    /// row walks exactly the tree's depth in steps, <c>child[2 * node + (feature &gt; threshold)]</c>,
-    /// and ends on its leaf whatever its path's length. No unpredictable branch, and the walks
-    /// of <see cref="Lanes"/> rows interleave.
+    /// The same trees laid out for walking <see cref="Lanes"/> rows at once: per tree its internal
+    /// nodes then its leaves; every node has two adjacent children (a leaf's are itself), so each
+    /// step is <c>child[2 * node + (feature &gt; threshold)]</c> with no branch on the data, a row
+    /// that reached its leaf stays there, and the walk stops when all the lanes' rows have (the
+    /// rows' walks interleave instead of waiting on each other's loads and mispredictions).
+    /// Measured on adult (100 trees of 31 leaves, depths up to 24): about as fast as the row-by-row
+    /// walk on this 2-core VM, kept because its cost does not depend on branch prediction.
     /// </summary>
     private readonly BlockNode[] _blockNodes;
-    /// <summary>Per node index from a tree's first leaf on: that leaf's value (indexed by node − the tree's first leaf + its leaf base).</summary>
+    /// <summary>Per node of <see cref="_blockNodes"/>: the leaf's value (0 for internal nodes).</summary>
     private readonly double[] _blockValue;
     private readonly int[] _blockRoot;
     /// <summary>Per tree: the index of its first leaf node; a row has reached its leaf when its node is at or past it.</summary>
     private readonly int[] _blockLeafStart;
-    private readonly int[] _blockDepth;
     private readonly bool _binary;
     private readonly double _slope;
     private readonly double _offset;
@@ -93,7 +94,6 @@ internal sealed class TreeEnsembleEvaluator
         var value = new List<double>();
         var roots = new List<int>();
         var leafStarts = new List<int>();
-        var depths = new List<int>();
         for (var t = 0; t < trees.Count; t++)
         {
             var tree = trees[t];
@@ -116,24 +116,16 @@ internal sealed class TreeEnsembleEvaluator
             }
             roots.Add(nodeBase);
             leafStarts.Add(leafBase);
-            depths.Add(Depth(tree, 0));
         }
         _blockNodes = [.. blockNodes];
         _blockValue = [.. value];
         _blockRoot = [.. roots];
         _blockLeafStart = [.. leafStarts];
-        _blockDepth = [.. depths];
-        if (Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_BATCH") == "1")
-        {
-            Console.Error.WriteLine($"trees {trees.Count}, max depth {depths.Max()}, mean max depth {depths.Average():0.0}, nodes {blockNodes.Count}");
-        }
     }
 
     /// <summary>Rows walked through a tree together by <see cref="ScoreBlock"/>.</summary>
     public const int Lanes = 8;
 
-    private static int Depth(RegressionTree tree, int node) =>
-        node < 0 ? 0 : 1 + Math.Max(Depth(tree, tree.LeftChild[node]), Depth(tree, tree.RightChild[node]));
 
     private static int Child(int child, int nodeBase, int leafBase) => child >= 0 ? nodeBase + child : ~(leafBase + ~child);
 
@@ -233,8 +225,6 @@ internal sealed class TreeEnsembleEvaluator
 
     public int Width => _width;
 
-    /// <summary>Diagnostics: the trees' depths (the block walk's steps per tree).</summary>
-    public IReadOnlyList<int> Depths => _blockDepth;
 
     /// <summary>
     /// Scores <paramref name="rows"/> feature vectors laid end to end in <paramref name="features"/>
