@@ -21,6 +21,12 @@ if (args[0] == "--trees")
     var frame = await Lockstep.ML.Frames.CsvFrameReader.ReadAsync(args[2], new Lockstep.ML.Frames.CsvOptions { HasHeader = false, ColumnNames = columns, MissingValues = ["?"] }, default);
     var vectors = loaded.Transformer.Transform(frame);
     var flat = vectors.SelectMany(v => v).ToArray();
+    for (var i = 0; i < 4; i++)
+    {
+        var c0 = Stopwatch.GetTimestamp();
+        loaded.CreateScorer();
+        Console.WriteLine($"CreateScorer #{i + 1}: {Stopwatch.GetElapsedTime(c0).TotalMilliseconds:0.0} ms");
+    }
     var scorer = loaded.CreateScorer();
     var results = new Prediction[vectors.Length];
     for (var rep = 0; rep < 8; rep++)

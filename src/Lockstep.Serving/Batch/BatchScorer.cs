@@ -122,22 +122,31 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     /// </summary>
     private async Task<Task> FinishAsync(Chunk chunk, FileStream output, RunState state, Task pendingLog)
     {
-        var workers = chunk.Workers.Take(chunk.Slices).ToArray();
-        if (workers.Where(w => w.Error is not null).Select(w => w.Error!.Value).OrderBy(e => e.Line).FirstOrDefault() is { Message: { } message })
-        {
-            throw new LockstepException(message);
-        }
-        var logged = 0;
+        // Plain loops: LINQ over these element types is not precompiled, and its first-tier code
+        // would be compiled on every run.
+        var workers = chunk.Workers.AsSpan(0, chunk.Slices);
         foreach (var w in workers)
         {
+            // Slices are in line order, so the first slice with an error has the first bad line.
+            if (w.Error is { } error)
+            {
+                throw new LockstepException(error.Message);
+            }
+        }
+        var logged = 0;
+        var parts = new ReadOnlyMemory<byte>[workers.Length];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            var w = workers[i];
             output.Write(w.Output.WrittenSpan);
             state.Invalid += w.Blocked;
             logged += w.LoggedRows;
+            parts[i] = w.Logged.WrittenMemory;
         }
         state.Scored += logged;
         // The payload is copied out of the workers' buffers, which the chunk after next reuses.
         var block = logged == 0 ? null : new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch",
-            PredictionBlockFormat.Compose(state.BlockHeader(), logged, workers.Select(w => w.Logged.WrittenMemory)));
+            PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts));
         await pendingLog.ConfigureAwait(false);
         return block is not null ? log.AppendAsync(block) : Task.CompletedTask;
     }

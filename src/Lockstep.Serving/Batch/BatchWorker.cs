@@ -194,7 +194,6 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScoreRow(int index, string line, ref long t)
     {
         _findings.Clear();

@@ -69,12 +69,15 @@ public static class PredictionBlockFormat
     }
 
     /// <summary>A block's payload: the header, the row count, then the rows as written by <see cref="Row"/>.</summary>
-    public static byte[] Compose(byte[] header, int rows, IEnumerable<ReadOnlyMemory<byte>> rowParts)
+    public static byte[] Compose(byte[] header, int rows, ReadOnlySpan<ReadOnlyMemory<byte>> parts)
     {
         ArgumentNullException.ThrowIfNull(header);
-        ArgumentNullException.ThrowIfNull(rowParts);
-        var parts = rowParts.ToArray();
-        var payload = new byte[header.Length + 4 + parts.Sum(p => p.Length)];
+        var length = header.Length + 4;
+        foreach (var part in parts)
+        {
+            length += part.Length;
+        }
+        var payload = new byte[length];
         header.CopyTo(payload, 0);
         BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(header.Length), rows);
         var at = header.Length + 4;
