@@ -184,7 +184,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
                 return false;
             }
             _parsed[n++] = na.Contains(text) ? new ParsedCell(CellKind.Missing, 0, i, text.Length)
-                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? new ParsedCell(CellKind.Number, d, i, text.Length)
+                : CellNumber.TryParse(text, out var d) ? new ParsedCell(CellKind.Number, d, i, text.Length)
                 : new ParsedCell(CellKind.Text, 0, i, text.Length);
             if (comma < 0)
             {
