@@ -235,8 +235,8 @@ public sealed class LoadedModel
     }
 
     /// <summary>
-    /// Scores <paramref name="rows"/> vectors laid end to end: through the tree evaluator's block
-    /// walk where the model has one (rows with a NaN feature, and every row of other models, go
+    /// Scores <paramref name="rows"/> vectors laid end to end: through the tree evaluator
+    /// where the model has one (rows with a NaN feature, and every row of other models, go
     /// through the slot's engine one by one). Same predictions as <see cref="Run"/> row by row.
     /// </summary>
     internal void RunBlock(EngineSlot slot, ReadOnlySpan<float> features, int rows, Span<Prediction> results, BlockScratch scratch)

@@ -31,7 +31,7 @@ public sealed class ModelScorer
     /// <summary>
     /// Scores <paramref name="rows"/> feature vectors laid end to end in <paramref name="features"/>
     /// (row r at r × width) into <paramref name="results"/>: the same predictions as scoring each
-    /// alone, faster for tree models (their trees walked for several rows at once).
+    /// alone, without a copy into the engine's buffer per row for tree models.
     /// </summary>
     public void PredictBlock(ReadOnlySpan<float> features, int rows, Span<Prediction> results)
     {
