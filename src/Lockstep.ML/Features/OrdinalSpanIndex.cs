@@ -16,6 +16,7 @@ public sealed class OrdinalSpanIndex
     private readonly string?[] _keys;
     private readonly int[] _values;
     private readonly int _mask;
+    private readonly int _longest;
 
     public OrdinalSpanIndex(IReadOnlyList<string> keys)
     {
@@ -28,6 +29,7 @@ public sealed class OrdinalSpanIndex
         _keys = new string?[capacity];
         _values = new int[capacity];
         _mask = capacity - 1;
+        _longest = keys.Count == 0 ? -1 : keys.Max(k => k.Length);
         for (var i = 0; i < keys.Count; i++)
         {
             var slot = Slot(keys[i]);
@@ -42,6 +44,11 @@ public sealed class OrdinalSpanIndex
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int IndexOf(ReadOnlySpan<char> key)
     {
+        // Most cells are longer than any missing-value marker: no hash for them.
+        if (key.Length > _longest)
+        {
+            return -1;
+        }
         var slot = Slot(key);
         return _keys[slot] is null ? -1 : _values[slot];
     }
