@@ -77,6 +77,7 @@ internal sealed class DelimitedReader : IRecordSource
 
     public ReadOnlySpan<byte> Raw => _buf.AsSpan(_recordStart, _recordEnd - _recordStart);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Field(int index) => _fieldScratch[index]
         ? _scratch.AsSpan(_fieldStart[index], _fieldLength[index])
         : _buf.AsSpan(_fieldStart[index], _fieldLength[index]);
