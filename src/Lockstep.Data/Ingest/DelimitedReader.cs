@@ -77,11 +77,23 @@ internal sealed class DelimitedReader : IRecordSource
 
     public ReadOnlySpan<byte> Raw => _buf.AsSpan(_recordStart, _recordEnd - _recordStart);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Field(int index) => _fieldScratch[index]
         ? _scratch.AsSpan(_fieldStart[index], _fieldLength[index])
         : _buf.AsSpan(_fieldStart[index], _fieldLength[index]);
 
     public bool IsNull(int index) => false;
+
+    /// <summary>
+    /// Where field <paramref name="index"/> lies inside <see cref="Raw"/>; false when its bytes are
+    /// not a slice of the record (a quoted field with escaped quotes, unescaped into scratch).
+    /// </summary>
+    internal bool FieldInRecord(int index, out int start, out int length)
+    {
+        start = _fieldStart[index] - _recordStart;
+        length = _fieldLength[index];
+        return !_fieldScratch[index];
+    }
 
     /// <summary>Reads the header row when the options say there is one; call once before <see cref="ReadAsync"/>.</summary>
     public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)

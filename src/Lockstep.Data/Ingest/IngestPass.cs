@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using System.Text;
 using Lockstep.Data.Snapshots;
 using Lockstep.Data.Statistics;
@@ -36,33 +38,49 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         long rows = 0;
         await using var src = await open(cancellationToken).ConfigureAwait(false);
         await using var rejects = new RejectsWriter(rejectsPath);
+        // One task cuts records out of the source (and decompresses, via the source's stream)
+        // while this one converts the previous run of them: the two are the longest stages.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var full = Channel.CreateBounded<RecordBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var free = Channel.CreateUnbounded<RecordBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        for (var i = 0; i < 3; i++)
+        {
+            free.Writer.TryWrite(new RecordBatch(src.Description));
+        }
+        var producer = Task.Run(() => ProduceAsync(src, full.Writer, free.Reader, stop.Token), CancellationToken.None);
         await using (var writer = await SnapshotWriter.CreateAsync(snapshotPath, layout, Metadata(), cancellationToken).ConfigureAwait(false))
         {
             try
             {
                 var inBatch = 0;
-                while (await src.ReadAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var records in full.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var problem = Convert(src, inBatch, out var widened);
-                    if (widened is not null)
+                    for (var r = 0; r < records.Count; r++)
                     {
-                        return new Outcome(rows, rejects.Count, null, widened);
-                    }
-                    if (problem is not null)
-                    {
-                        if (options.OnBadRows == BadRowPolicy.Error)
+                        records.MoveTo(r);
+                        var problem = Convert(records, inBatch, out var widened);
+                        if (widened is not null)
                         {
-                            throw new DataException(problem + " (or set 'on_bad_rows: skip' to skip such rows into the rejects artifact)");
+                            return new Outcome(rows, rejects.Count, null, widened);
                         }
-                        rejects.Add(src.Line, src.Offset, problem, src.Raw);
-                        continue;
+                        if (problem is not null)
+                        {
+                            if (options.OnBadRows == BadRowPolicy.Error)
+                            {
+                                throw new DataException(problem + " (or set 'on_bad_rows: skip' to skip such rows into the rejects artifact)");
+                            }
+                            rejects.Add(records.Line, records.Offset, problem, records.Raw);
+                            continue;
+                        }
+                        rows++;
+                        if (++inBatch == options.BatchRows)
+                        {
+                            await FlushAsync(writer, stats, last: false, cancellationToken).ConfigureAwait(false);
+                            inBatch = 0;
+                        }
                     }
-                    rows++;
-                    if (++inBatch == options.BatchRows)
-                    {
-                        await FlushAsync(writer, stats, last: false, cancellationToken).ConfigureAwait(false);
-                        inBatch = 0;
-                    }
+                    records.Error?.Throw();
+                    free.Writer.TryWrite(records);
                 }
                 if (inBatch > 0)
                 {
@@ -77,7 +95,10 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
             }
             finally
             {
-                // Never dispose the writer under a batch still being written.
+                // Stop the reader before the source is disposed, and never dispose the writer
+                // under a batch still being written.
+                await stop.CancelAsync().ConfigureAwait(false);
+                await producer.ConfigureAwait(false);
                 await _pending.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
         }
@@ -93,6 +114,44 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
             await stats.SecondPassAsync(again.ReadBatchesAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         return new Outcome(rows, rejects.Count, stats.Build(), null);
+    }
+
+    /// <summary>
+    /// Reads the source into batches of records, in order. Never throws: a failure of the source
+    /// travels in the batch holding the records before it, so the records read before the failure
+    /// are converted first (their own errors come first, as in a sequential read).
+    /// </summary>
+    private static async Task ProduceAsync(IRecordSource src, ChannelWriter<RecordBatch> full, ChannelReader<RecordBatch> free, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
+            batch.Clear();
+            try
+            {
+                while (await src.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Add(src);
+                    if (batch.IsFull)
+                    {
+                        await full.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                        batch = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
+                        batch.Clear();
+                    }
+                }
+            }
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                batch.Error = ExceptionDispatchInfo.Capture(e);
+            }
+            await full.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            full.TryComplete();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The converter stopped early (a widened type, an error) or the ingest was cancelled.
+            full.TryComplete();
+        }
     }
 
     private Dictionary<string, string> Metadata() => new(StringComparer.Ordinal)
@@ -139,10 +198,10 @@ internal sealed class IngestPass(string[] names, InferredType[] types, bool[] de
         {
             return $"{src.Description} line {src.Line}, byte offset {src.Offset + bad}: not valid UTF-8; convert the file to UTF-8 (e.g. 'iconv -f latin1 -t utf-8')";
         }
-        var text = src as DelimitedReader; // sealed: direct, inlined calls on the common path
+        var batch = src as RecordBatch; // sealed: direct, inlined calls on the common path
         for (var c = 0; c < _builders.Length; c++)
         {
-            var put = text is not null ? Put(c, text.Field(c), false) : Put(c, src.Field(c), src.IsNull(c));
+            var put = batch is not null ? Put(c, batch.Field(c), batch.IsNull(c)) : Put(c, src.Field(c), src.IsNull(c));
             if (put == FieldResult.Added)
             {
                 continue;

@@ -31,7 +31,7 @@ internal static class SourceOpener
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         // Decompression runs ahead on its own task, so it overlaps with parsing (bench/ingest.md).
-        return IsGzip(path) ? new ReadAheadStream(new GZipStream(file, CompressionMode.Decompress)) : file;
+        return IsGzip(path) ? new ReadAheadStream(new GZipStream(file, CompressionMode.Decompress)) : new IO.SynchronousStream(file);
     }
 
     private static bool StartsWith(string path, byte[] magic)

@@ -46,7 +46,8 @@ public sealed class SnapshotWriter : IAsyncDisposable
     /// <summary>Creates (or overwrites) the file at <paramref name="path"/>.</summary>
     public static Task<SnapshotWriter> CreateAsync(string path, IReadOnlyList<ColumnInfo> layout, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
-        var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        // Written from the ingest's background task: synchronous writes, no async chain per page (see SynchronousStream).
+        var stream = new IO.SynchronousStream(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16));
         return CreateAsync(stream, ownsStream: true, layout, metadata, cancellationToken);
     }
 

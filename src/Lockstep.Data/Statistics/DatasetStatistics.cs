@@ -15,7 +15,7 @@ public sealed record DatasetStatistics
 
     public ColumnStatistics? Find(string name) => Columns.FirstOrDefault(c => c.Name == name);
 
-    public string ToJson() => JsonSerializer.Serialize(this, StatisticsJson.Default.DatasetStatistics) + "\n";
+    public string ToJson() => StatisticsJsonWriter.Write(this) + "\n";
 
     public async Task WriteAsync(string path, CancellationToken cancellationToken) =>
         await File.WriteAllTextAsync(path, ToJson(), cancellationToken).ConfigureAwait(false);
