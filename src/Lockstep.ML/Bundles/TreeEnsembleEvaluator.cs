@@ -188,9 +188,10 @@ internal sealed class TreeEnsembleEvaluator
         {
             throw new ArgumentException("the buffers are shorter than the rows");
         }
-        // Row by row. Two interleaved walks were measured on adult.test and dropped: 8 rows a step
-        // through each tree with branch-free steps (no faster: the lanes wait for the deepest
-        // path), and 8 rows each at its own pace through all trees (1.5 times slower).
+        // Row by row. Measured on adult.test and dropped: 8 rows a step through each tree with
+        // branch-free steps (no faster: the lanes wait for the deepest path), 8 rows each at its
+        // own pace through all trees (1.5 times slower), and row blocks of 64 walked tree by tree
+        // so that a tree stays in the first-level cache (34 ms against 29 ms row by row).
         for (var r = 0; r < rows; r++)
         {
             ok[r] = TryScore(features.Slice(r * _width, _width), out scores[r], out probabilities[r]);
