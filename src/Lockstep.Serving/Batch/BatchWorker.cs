@@ -15,8 +15,9 @@ namespace Lockstep.Serving.Batch;
 /// cost no locks and few allocations, and slices written in worker order keep the input order.
 /// Two paths give the same result. The typed path (a bundle model, a line without quotes) cuts
 /// the line into <see cref="ParsedCell"/>s without strings, checks them with
-/// <see cref="CleanCellsCheck"/>, encodes them with the bundle's <see cref="RowEncoder"/> into
-/// this worker's own scorer and scores. Any row it is not sure of (quoted cells, a row that is
+/// <see cref="CleanCellsCheck"/> and encodes them with the bundle's <see cref="RowEncoder"/> into
+/// the slice's feature matrix, which this worker's own scorer scores in one call
+/// (<see cref="ML.Bundles.ModelScorer.PredictBlock"/>). Any row it is not sure of (quoted cells, a row that is
 /// not clean, a cell whose encoding it does not do) takes the dictionary path: cells as strings,
 /// the row dictionary, the full validator with its findings and messages, and the model's
 /// <see cref="IScoringModel.Score"/> — the path every row took before.
