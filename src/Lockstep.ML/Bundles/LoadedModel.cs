@@ -25,6 +25,8 @@ public sealed class LoadedModel
     private readonly ConcurrentBag<EngineSlot> _pool = [];
     private readonly string[] _classes;
     private readonly int _positiveIndex;
+    /// <summary>Per member: our own evaluator of its trees, or null where ML.NET's engine scores it.</summary>
+    private readonly TreeEnsembleEvaluator?[] _fast;
 
     internal LoadedModel(ModelBundle bundle, string bundleHash, EnvironmentOverride? environmentOverride, int warmEngines)
     {
@@ -45,6 +47,9 @@ public sealed class LoadedModel
         _inputDefinition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Transformer.Width);
         _classes = Preprocessing.Label.Classes?.ToArray() ?? [];
         _positiveIndex = Preprocessing.Label.PositiveClass is { } p ? Array.IndexOf(_classes, p) : -1;
+        _fast = Environment.GetEnvironmentVariable("LOCKSTEP_TREE_EVALUATOR") == "mlnet"
+            ? new TreeEnsembleEvaluator?[_members.Length]
+            : _members.Select(m => TreeEnsembleEvaluator.TryCreate(m, Task, Transformer.Width)).ToArray();
         for (var i = 0; i < Math.Max(1, warmEngines); i++)
         {
             _pool.Add(NewSlot());
@@ -67,6 +72,13 @@ public sealed class LoadedModel
     public FeatureTransformer Transformer { get; }
 
     public TaskKind Task { get; }
+
+    /// <summary>
+    /// True when every member is scored by Lockstep's own tree evaluator (bit-identical to ML.NET's
+    /// engine, which still scores rows with a NaN feature); false where ML.NET's engine scores every
+    /// row (linear models, multiclass, categorical splits). LOCKSTEP_TREE_EVALUATOR=mlnet turns it off.
+    /// </summary>
+    public bool UsesTreeEvaluator => _fast.All(f => f is not null);
 
     /// <summary>The ensemble's structure, or null for a single model.</summary>
     public EnsembleManifest? Ensemble => _ensemble;
@@ -122,6 +134,24 @@ public sealed class LoadedModel
         {
             features.CopyTo(slot.Input.Features, 0);
             return Run(slot);
+        }
+        finally
+        {
+            _pool.Add(slot);
+        }
+    }
+
+    /// <summary>
+    /// ML.NET's engine on already-featurized vectors, bypassing Lockstep's tree evaluator: the
+    /// reference the evaluator is tested against.
+    /// </summary>
+    internal Prediction PredictFeaturesWithEngine(float[] features)
+    {
+        var slot = Rent();
+        try
+        {
+            features.CopyTo(slot.Input.Features, 0);
+            return Run(slot, engineOnly: true);
         }
         finally
         {
@@ -204,23 +234,60 @@ public sealed class LoadedModel
         };
     }
 
-    internal Prediction Run(EngineSlot slot)
+    /// <summary>
+    /// Scores <paramref name="rows"/> vectors laid end to end: through the tree evaluator
+    /// where the model has one (rows with a NaN feature, and every row of other models, go
+    /// through the slot's engine one by one). Same predictions as <see cref="Run"/> row by row.
+    /// </summary>
+    internal void RunBlock(EngineSlot slot, ReadOnlySpan<float> features, int rows, Span<Prediction> results, BlockScratch scratch)
+    {
+        var width = Transformer.Width;
+        if (_ensemble is null && _fast[0] is { } fast)
+        {
+            scratch.Ensure(rows);
+            fast.ScoreBlock(features, rows, scratch.Scores, scratch.Probabilities, scratch.Ok);
+            for (var r = 0; r < rows; r++)
+            {
+                if (scratch.Ok[r])
+                {
+                    results[r] = Task == TaskKind.Binary ? BinaryOf(scratch.Scores[r], scratch.Probabilities[r]) : new Prediction(scratch.Scores[r], null, null, null);
+                }
+                else
+                {
+                    features.Slice(r * width, width).CopyTo(slot.Input.Features);
+                    results[r] = Run(slot, engineOnly: true);
+                }
+            }
+            return;
+        }
+        for (var r = 0; r < rows; r++)
+        {
+            features.Slice(r * width, width).CopyTo(slot.Input.Features);
+            results[r] = Run(slot);
+        }
+    }
+
+    internal Prediction Run(EngineSlot slot, bool engineOnly = false)
     {
         if (_ensemble is null)
         {
-            return RunOne(slot);
+            return RunOne(slot, 0, engineOnly);
         }
         var outputs = slot.MemberPredictions;
-        outputs[0] = RunOne(slot);
+        outputs[0] = RunOne(slot, 0, engineOnly);
         for (var i = 0; i < slot.Members.Length; i++)
         {
-            outputs[i + 1] = RunOne(slot.Members[i]);
+            outputs[i + 1] = RunOne(slot.Members[i], i + 1, engineOnly);
         }
         return _ensemble.Combiner.Combine(outputs, Task, _classes, _positiveIndex);
     }
 
-    private Prediction RunOne(EngineSlot slot)
+    private Prediction RunOne(EngineSlot slot, int member, bool engineOnly)
     {
+        if (!engineOnly && _fast[member] is { } fast && fast.TryScore(slot.Input.Features, out var score, out var probability))
+        {
+            return Task == TaskKind.Binary ? BinaryOf(score, probability) : new Prediction(score, null, null, null);
+        }
         switch (Task)
         {
             case TaskKind.Binary:
@@ -237,6 +304,10 @@ public sealed class LoadedModel
 
     private Prediction Binary(BinaryOutput b) =>
         new(b.Score, b.Probability, b.PredictedLabel ? _classes[_positiveIndex] : _classes[1 - _positiveIndex], null);
+
+    /// <summary>ML.NET's binary scorer: the predicted label is score &gt; 0 (its default threshold on the raw score).</summary>
+    private Prediction BinaryOf(float score, float probability) =>
+        new(score, probability, score > 0 ? _classes[_positiveIndex] : _classes[1 - _positiveIndex], null);
 
     private Prediction Multiclass(float[] scores)
     {

@@ -7,6 +7,7 @@ namespace Lockstep.ML.Features;
 internal sealed class CategoricalEncoder : FeatureEncoder
 {
     private readonly Dictionary<string, int> _index;
+    private readonly OrdinalSpanIndex _spans;
     private readonly int _missing;
     private readonly int _unknown;
     private readonly bool _oneHot;
@@ -20,6 +21,7 @@ internal sealed class CategoricalEncoder : FeatureEncoder
         {
             _index[categories[i]] = i;
         }
+        _spans = new OrdinalSpanIndex(categories);
         _missing = categories.Count;
         _unknown = categories.Count + 1;
         _oneHot = manifest.Encoding != "key";
@@ -33,9 +35,24 @@ internal sealed class CategoricalEncoder : FeatureEncoder
         return text is null ? _missing : _index.TryGetValue(text, out var i) ? i : _unknown;
     }
 
-    public override void Encode(in RawValue value, Span<float> slots)
+    /// <summary>
+    /// The slot of a text cell (<paramref name="missing"/>: no value), as <see cref="IndexOf(in RawValue)"/>
+    /// gives it for the same text, without making a string of it.
+    /// </summary>
+    public int IndexOf(ReadOnlySpan<char> text, bool missing)
     {
-        var index = IndexOf(value);
+        if (missing)
+        {
+            return _imputeCategory is null ? _missing : _index.TryGetValue(_imputeCategory, out var i) ? i : _unknown;
+        }
+        var j = _spans.IndexOf(text);
+        return j >= 0 ? j : _unknown;
+    }
+
+    public override void Encode(in RawValue value, Span<float> slots) => Encode(IndexOf(value), slots);
+
+    public void Encode(int index, Span<float> slots)
+    {
         if (_oneHot)
         {
             slots.Clear();

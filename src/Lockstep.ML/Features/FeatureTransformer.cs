@@ -33,6 +33,12 @@ public sealed class FeatureTransformer
         }
     }
 
+    /// <summary>
+    /// An encoder for lines whose cells are the given columns, in order (null for a column that is
+    /// not a model input); see <see cref="RowEncoder"/>.
+    /// </summary>
+    public RowEncoder CreateRowEncoder(IReadOnlyList<string?> columns) => new(_encoders, columns);
+
     /// <summary>Encodes every row of a frame; a column the manifest needs but the frame lacks is missing in every row.</summary>
     public float[][] Transform(Frame frame)
     {

@@ -8,9 +8,11 @@ internal sealed class NumericEncoder(FeatureManifest manifest) : FeatureEncoder(
     private readonly double _factor = manifest.ScaleFactor;
     private readonly bool _indicator = manifest.MissingIndicator;
 
-    public override void Encode(in RawValue value, Span<float> slots)
+    public override void Encode(in RawValue value, Span<float> slots) => Encode(value.AsNumber(), slots);
+
+    /// <summary>Encodes a number (NaN: missing), as <see cref="Encode(in RawValue, Span{float})"/> does for its value.</summary>
+    public void Encode(double v, Span<float> slots)
     {
-        var v = value.AsNumber();
         var missing = double.IsNaN(v) || double.IsInfinity(v);
         slots[0] = (float)(((missing ? _fill : v) - _offset) * _factor);
         if (_indicator)

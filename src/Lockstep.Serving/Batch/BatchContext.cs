@@ -11,12 +11,18 @@ internal sealed class BatchContext(BatchOptions options, DateTimeOffset at, stri
 
     public string InputPath { get; } = inputPath;
 
+    /// <summary>False: every row takes the dictionary path (the parity tests compare both).</summary>
+    public bool TypedPath { get; init; } = true;
+
     public string[]? Header { get; private set; }
 
     /// <summary>Per header column: true when it is in <see cref="BatchOptions.Drop"/>.</summary>
     public bool[] Dropped { get; private set; } = [];
 
     public HashSet<string> Na { get; } = new(options.NaValues, StringComparer.Ordinal) { "" };
+
+    /// <summary><see cref="Na"/> looked up by a cell's text without making a string of it.</summary>
+    public Lockstep.ML.Features.OrdinalSpanIndex NaSpans { get; } = new([.. options.NaValues, ""]);
 
     public void SetHeader(string[] header)
     {

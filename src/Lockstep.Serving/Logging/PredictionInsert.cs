@@ -24,6 +24,12 @@ internal sealed class PredictionInsert : IDisposable
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private const string BlockSql = """
+        INSERT INTO predictions(request_id, row_index, at, model, version, bundle_hash, input_json, output_json, findings_json, latency_us, source, block_rows, block)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', '', NULL, 0, ?7, ?8, ?9)
+        """;
+
+    private readonly sqlite3_stmt _block;
     private readonly sqlite3_stmt _begin;
     private readonly sqlite3_stmt _commit;
     private readonly sqlite3_stmt _rollback;
@@ -36,6 +42,7 @@ internal sealed class PredictionInsert : IDisposable
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the prediction log's connection is not open");
         Check(raw.sqlite3_prepare_v2(_db, Sql, out _statement));
+        Check(raw.sqlite3_prepare_v2(_db, BlockSql, out _block));
         Check(raw.sqlite3_prepare_v2(_db, "BEGIN IMMEDIATE", out _begin));
         Check(raw.sqlite3_prepare_v2(_db, "COMMIT", out _commit));
         Check(raw.sqlite3_prepare_v2(_db, "ROLLBACK", out _rollback));
@@ -93,8 +100,32 @@ internal sealed class PredictionInsert : IDisposable
         }
     }
 
+    /// <summary>Inserts a batch block: one row holding its predictions (store migration 5).</summary>
+    public void Insert(PredictionBlock b)
+    {
+        var s = _block;
+        Check(raw.sqlite3_bind_text(s, 1, b.RequestId));
+        Check(raw.sqlite3_bind_int64(s, 2, b.FirstRow));
+        Check(raw.sqlite3_bind_text(s, 3, PredictionLogReader.Format(b.At)));
+        Check(raw.sqlite3_bind_text(s, 4, b.Model));
+        Check(raw.sqlite3_bind_int64(s, 5, b.Version));
+        Check(raw.sqlite3_bind_text(s, 6, b.BundleHash));
+        Check(raw.sqlite3_bind_text(s, 7, b.Source));
+        Check(raw.sqlite3_bind_int64(s, 8, b.Rows));
+        Check(raw.sqlite3_bind_blob(s, 9, b.Payload.Span));
+        var rc = raw.sqlite3_step(s);
+        raw.sqlite3_reset(s);
+        // The payload is large: drop SQLite's copy of it now rather than at the next block.
+        raw.sqlite3_clear_bindings(s);
+        if (rc != raw.SQLITE_DONE)
+        {
+            Check(rc);
+        }
+    }
+
     public void Dispose()
     {
+        _block.Dispose();
         _statement.Dispose();
         _begin.Dispose();
         _commit.Dispose();

@@ -32,6 +32,9 @@ public sealed class PredictionLog : IAsyncDisposable
         _writer.Start();
     }
 
+    internal static long TraceInsertTicks;
+    internal static long TraceCommitTicks;
+
     /// <summary>Records queued but not yet committed.</summary>
     public long Backlog => Interlocked.Read(ref _backlog);
 
@@ -81,6 +84,20 @@ public sealed class PredictionLog : IAsyncDisposable
         return pending.Done.Task;
     }
 
+    /// <summary>Completes once the block (all its predictions, one row of the log) is committed.</summary>
+    public Task AppendAsync(PredictionBlock block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var pending = new Pending([], block);
+        Interlocked.Add(ref _backlog, block.Rows);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Add(ref _backlog, -block.Rows);
+            return Task.FromException(new StoreException("the prediction log is closed; no more predictions can be recorded"));
+        }
+        return pending.Done.Task;
+    }
+
     private void WriteLoop()
     {
         var batch = new List<Pending>(256);
@@ -93,12 +110,13 @@ public sealed class PredictionLog : IAsyncDisposable
             while (rows < MaxBatch && reader.TryRead(out var next))
             {
                 batch.Add(next);
-                rows += next.Records.Count;
+                rows += next.Count;
             }
             try
             {
                 // Prepared on first use, inside the try: a failure is reported to the waiters.
                 insert ??= new PredictionInsert(_connection);
+                var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 insert.Begin();
                 foreach (var pending in batch)
                 {
@@ -106,8 +124,15 @@ public sealed class PredictionLog : IAsyncDisposable
                     {
                         insert.Insert(r);
                     }
+                    if (pending.Block is { } block)
+                    {
+                        insert.Insert(block);
+                    }
                 }
+                var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
                 insert.Commit();
+                TraceInsertTicks += t1 - t0;
+                TraceCommitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
                 Interlocked.Add(ref _backlog, -rows);
                 Interlocked.Add(ref _committed, rows);
                 foreach (var pending in batch)
@@ -155,9 +180,13 @@ public sealed class PredictionLog : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed class Pending(IReadOnlyList<PredictionRecord> records)
+    private sealed class Pending(IReadOnlyList<PredictionRecord> records, PredictionBlock? block = null)
     {
         public IReadOnlyList<PredictionRecord> Records { get; } = records;
+
+        public PredictionBlock? Block { get; } = block;
+
+        public int Count => Records.Count + (Block?.Rows ?? 0);
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -34,17 +34,34 @@ public sealed class PredictionLogReader(SqliteDatabase database)
             where.Add("at < $to");
             cmd.Parameters.AddWithValue("$to", Format(query.To.Value));
         }
-        cmd.CommandText = "SELECT request_id, row_index, at, model, version, bundle_hash, input_json, output_json, findings_json, latency_us, source FROM predictions"
+        cmd.CommandText = "SELECT request_id, row_index, at, model, version, bundle_hash, input_json, output_json, findings_json, latency_us, source, block_rows, block FROM predictions"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + " ORDER BY seq"
             + (query.Limit is { } limit ? " LIMIT " + limit.ToString(CultureInfo.InvariantCulture) : "");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var left = query.Limit ?? long.MaxValue;
+        while (left > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (!reader.IsDBNull(11))
+            {
+                // A batch block (store migration 5): one row of the log, many predictions.
+                var block = new PredictionBlock(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(11), ParseAt(reader.GetString(2)),
+                    reader.GetString(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(10), (byte[])reader.GetValue(12));
+                foreach (var record in PredictionBlockFormat.Expand(block))
+                {
+                    if (left-- <= 0)
+                    {
+                        break;
+                    }
+                    yield return record;
+                }
+                continue;
+            }
+            left--;
             yield return new PredictionRecord(
                 reader.GetString(0),
                 reader.GetInt32(1),
-                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+                ParseAt(reader.GetString(2)),
                 reader.GetString(3),
                 reader.GetInt32(4),
                 reader.GetString(5),
@@ -55,6 +72,9 @@ public sealed class PredictionLogReader(SqliteDatabase database)
                 reader.GetString(10));
         }
     }
+
+    private static DateTimeOffset ParseAt(string at) =>
+        DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
     /// <summary>Number of log rows matching <paramref name="query"/> (ignores the limit).</summary>
     public async Task<long> CountAsync(PredictionQuery query, CancellationToken cancellationToken)

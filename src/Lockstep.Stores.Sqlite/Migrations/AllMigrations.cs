@@ -9,6 +9,7 @@ public static class AllMigrations
         DatasetMigrations.Datasets,
         ModelRegistryMigration.Registry,
         PredictionLogMigration.PredictionLog,
+        PredictionLogMigration.PredictionBlocks,
     ];
 
     /// <summary>

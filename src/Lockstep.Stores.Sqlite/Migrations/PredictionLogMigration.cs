@@ -25,4 +25,18 @@ public static class PredictionLogMigration
         );
         CREATE INDEX predictions_model_at ON predictions(model, version, at);
         """);
+
+    /// <summary>
+    /// Migration 5: batch blocks. A row with <c>block_rows</c> set holds that many predictions of one
+    /// <c>lockstep predict</c> run (consecutive rows from <c>row_index</c> on, one model, one time) in
+    /// <c>block</c>, a versioned binary encoding of each row's input line, score, probability,
+    /// label and findings, with the run's header once; its <c>input_json</c> and
+    /// <c>output_json</c> are empty. One SQLite row per prediction cost more than scoring it, and a
+    /// block commits in the same group-commit transaction, so durability is unchanged. The log's
+    /// reader expands blocks, so list and export show one prediction per row as before.
+    /// </summary>
+    public static readonly Migration PredictionBlocks = new(5, "prediction log: batch blocks", """
+        ALTER TABLE predictions ADD COLUMN block_rows INTEGER;
+        ALTER TABLE predictions ADD COLUMN block BLOB;
+        """);
 }

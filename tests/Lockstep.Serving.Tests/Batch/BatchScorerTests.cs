@@ -95,4 +95,83 @@ public sealed class BatchScorerTests : IAsyncLifetime
         File.Exists(Path.Combine(_root, "bad-out.csv")).ShouldBeFalse();
         File.Exists(Path.Combine(_root, "bad-out.csv.tmp")).ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task Batch_predictions_read_back_one_per_row_with_the_raw_row_and_the_answer_as_json_though_logged_as_blocks()
+    {
+        var input = Path.Combine(_root, "blocks.csv");
+        var header = "age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income";
+        var lines = new List<string> { header };
+        for (var i = 0; i < 5000; i++)
+        {
+            // Quoted cells, a missing value, a label column that is dropped; 5,000 rows make three chunks.
+            lines.Add(i % 2 == 0
+                ? $"{20 + (i % 50)},State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States,<=50K"
+                : $"{30 + (i % 40)}, ?,1234.5,\"Some-college\",10,\"Married, \"\"civ\"\"\",Sales,Husband,Black,Female,0,0,45,Peru,>50K");
+        }
+        await File.WriteAllLinesAsync(input, lines);
+        var output = Path.Combine(_root, "blocks-out.csv");
+
+        var result = await new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions { Drop = ["income"], FlagInvalid = true }, default);
+
+        var logged = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(Model: "adult"), default).Where(r => r.RequestId == result.RunId).ToListAsync();
+        logged.Count.ShouldBe((int)result.Scored);
+        logged.Select(r => r.RowIndex).ShouldBe(Enumerable.Range(0, 5000));
+        logged[0].InputJson.ShouldBe("""{"age":20,"workclass":"State-gov","fnlwgt":77516,"education":"Bachelors","education-num":13,"marital-status":"Never-married","occupation":"Adm-clerical","relationship":"Not-in-family","race":"White","sex":"Male","capital-gain":2174,"capital-loss":0,"hours-per-week":40,"native-country":"United-States"}""");
+        var odd = logged.First(r => r.RowIndex == 1);
+        odd.InputJson.ShouldBe("""{"age":31,"workclass":null,"fnlwgt":1234.5,"education":"Some-college","education-num":10,"marital-status":"Married, \"civ\"","occupation":"Sales","relationship":"Husband","race":"Black","sex":"Female","capital-gain":0,"capital-loss":0,"hours-per-week":45,"native-country":"Peru"}""");
+        logged[0].FindingsJson.ShouldBeNull();
+        odd.FindingsJson.ShouldNotBeNull().ShouldContain("fnlwgt");
+        var written = (await File.ReadAllLinesAsync(output)).Skip(1).ToDictionary(l => int.Parse(l.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var r in logged)
+        {
+            var cells = written[r.RowIndex].Split(',');
+            var score = new ModelScore(double.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture), cells[3]);
+            r.OutputJson.ShouldBe(ScoreJson.Output(score, new System.Buffers.ArrayBufferWriter<byte>()));
+            (r.Model, r.Source, r.LatencyMicros).ShouldBe(("adult", "batch", 0L));
+        }
+        var firstFive = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(Model: "adult", Limit: 5), default).ToListAsync();
+        firstFive.Select(r => r.RowIndex).ShouldBe(logged.Take(5).Select(r => r.RowIndex));
+    }
+
+    [Fact]
+    public async Task The_typed_path_and_the_dictionary_path_write_the_same_output_and_log_the_same_predictions()
+    {
+        // adult.test, then rows that exercise each way out of the typed path: quotes, unknown and
+        // missing categories, a number where text is expected and text where a number is, out of
+        // range, a wrong cell count is left out (it stops the run).
+        var input = Path.Combine(_root, "parity.csv");
+        var lines = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => !l.StartsWith('|')).ToList();
+        lines.AddRange(
+        [
+            "39, \"State-gov\", 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            "39, Space-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, Atlantis, <=50K.",
+            "39, ?, 77516, Bachelors, 13, Never-married, ?, Not-in-family, White, Male, 2174, 0, 40, ?, <=50K.",
+            "39, 12, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            "forty, State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            "390, State-gov, -5, Bachelors, 13.5, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            ", State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+        ]);
+        await File.WriteAllLinesAsync(input, lines);
+        var results = new List<(BatchResult Result, string Output, List<PredictionRecord> Logged)>();
+        foreach (var (typed, flag) in new[] { (true, false), (false, false), (true, true), (false, true) })
+        {
+            var output = Path.Combine(_root, $"parity-{typed}-{flag}.csv");
+            var scorer = new BatchScorer(_model, _log, TimeProvider.System) { TypedPath = typed };
+            var result = await scorer.ScoreAsync(input, output, new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"], FlagInvalid = flag }, default);
+            var logged = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(), default).Where(r => r.RequestId == result.RunId).ToListAsync();
+            results.Add((result, await File.ReadAllTextAsync(output), logged));
+        }
+
+        foreach (var pair in new[] { (results[0], results[1]), (results[2], results[3]) })
+        {
+            var (typed, dictionary) = pair;
+            (typed.Result.Rows, typed.Result.Scored, typed.Result.Invalid).ShouldBe((dictionary.Result.Rows, dictionary.Result.Scored, dictionary.Result.Invalid));
+            typed.Output.ShouldBe(dictionary.Output);
+            typed.Logged.Select(r => (r.RowIndex, r.InputJson, r.OutputJson, r.FindingsJson)).ShouldBe(dictionary.Logged.Select(r => (r.RowIndex, r.InputJson, r.OutputJson, r.FindingsJson)));
+        }
+        results[0].Result.Rows.ShouldBe(16288);
+        results[2].Result.Scored.ShouldBe(16288);
+        results[0].Result.Invalid.ShouldBeGreaterThanOrEqualTo(3);
+    }
 }

@@ -1,0 +1,214 @@
+using System.Runtime.CompilerServices;
+using Lockstep.ML.Features;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace Lockstep.ML.Bundles;
+
+/// <summary>
+/// Evaluates a boosted tree ensemble (LightGBM or FastTree through ML.NET) straight from flat
+/// arrays, with the same arithmetic as ML.NET's own evaluation, so its scores are bit-identical:
+/// per tree, from the root, <c>feature &lt;= threshold</c> goes left (single-precision compare),
+/// the leaf's double value is added to a double sum that starts at 0.0 in tree order (ML.NET's
+/// <c>InternalTreeEnsemble.GetOutput</c>; a tree whose left child of the root is 0 is ML.NET's
+/// empty-tree marker and adds nothing), and the sum is cast to float. A binary model's Platt
+/// calibrator gives <c>(float)(1 / (1 + exp(slope * score + offset)))</c> and the label is
+/// <c>score &gt; 0</c>, as ML.NET's binary scorer decides it.
+/// Hand-written because ML.NET's per-row <c>PredictionEngine</c> costs far more than the trees
+/// themselves (cursor, getters, VBuffer copies per row: 20 µs a row on adult, the trees ~1 µs),
+/// and ML.NET offers no public batch evaluator over plain arrays.
+/// What it does not cover is left to ML.NET, never approximated: anything but a single
+/// regression-tree ensemble (with a Platt calibrator for binary), categorical splits, a non-zero
+/// ensemble bias, and — per row — any NaN feature (ML.NET then applies per-node defaults for
+/// missing values that its public API does not expose); <see cref="TryCreate"/> returns null or
+/// <see cref="TryScore"/> false, and the caller uses the engine.
+/// </summary>
+internal sealed class TreeEnsembleEvaluator
+{
+    /// <summary>Per node: the split feature, threshold and children (≥ 0 a node, &lt; 0 the complement of a leaf), all trees in one array.</summary>
+    private readonly Node[] _nodes;
+    private readonly double[] _leaves;
+    /// <summary>Per tree: the index of its root in <see cref="_nodes"/>, or −1 for a tree that adds nothing.</summary>
+    private readonly int[] _roots;
+    /// <summary>Per tree: its first leaf in <see cref="_leaves"/> (for a tree without nodes: its only output).</summary>
+    private readonly int[] _leafBase;
+    private readonly bool _binary;
+    private readonly double _slope;
+    private readonly double _offset;
+    private readonly int _width;
+
+    private TreeEnsembleEvaluator(RegressionTreeEnsemble ensemble, PlattCalibrator? calibrator, int width)
+    {
+        _binary = calibrator is not null;
+        _slope = calibrator?.Slope ?? 0;
+        _offset = calibrator?.Offset ?? 0;
+        _width = width;
+        var trees = ensemble.Trees;
+        _roots = new int[trees.Count];
+        _leafBase = new int[trees.Count];
+        var nodes = new List<Node>();
+        var leaves = new List<double>();
+        for (var t = 0; t < trees.Count; t++)
+        {
+            var tree = trees[t];
+            _leafBase[t] = leaves.Count;
+            leaves.AddRange(tree.LeafValues);
+            if (tree.NumberOfNodes == 0 || tree.LeftChild[0] == 0)
+            {
+                _roots[t] = -1;
+                continue;
+            }
+            var nodeBase = nodes.Count;
+            _roots[t] = nodeBase;
+            for (var n = 0; n < tree.NumberOfNodes; n++)
+            {
+                nodes.Add(new Node(
+                    tree.NumericalSplitFeatureIndexes[n],
+                    tree.NumericalSplitThresholds[n],
+                    Child(tree.LeftChild[n], nodeBase, _leafBase[t]),
+                    Child(tree.RightChild[n], nodeBase, _leafBase[t])));
+            }
+        }
+        _nodes = [.. nodes];
+        _leaves = [.. leaves];
+    }
+
+
+    private static int Child(int child, int nodeBase, int leafBase) => child >= 0 ? nodeBase + child : ~(leafBase + ~child);
+
+    /// <summary>
+    /// An evaluator for <paramref name="model"/> when it is a supported tree ensemble for
+    /// <paramref name="task"/> (binary: calibrated by Platt; regression: plain); null otherwise.
+    /// </summary>
+    public static TreeEnsembleEvaluator? TryCreate(ITransformer model, TaskKind task, int width)
+    {
+        var predictor = Unwrap(model);
+        (TreeEnsembleModelParametersBasedOnRegressionTree? trees, PlattCalibrator? calibrator) = (task, predictor) switch
+        {
+            (TaskKind.Binary, CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator> c) => ((TreeEnsembleModelParametersBasedOnRegressionTree?)c.SubModel, c.Calibrator),
+            (TaskKind.Binary, CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> c) => (c.SubModel, c.Calibrator),
+            (TaskKind.Regression, LightGbmRegressionModelParameters r) => (r, (PlattCalibrator?)null),
+            (TaskKind.Regression, FastTreeRegressionModelParameters r) => (r, null),
+            _ => (null, null),
+        };
+        if (trees is null || (task == TaskKind.Binary && calibrator is null))
+        {
+            return null;
+        }
+        var ensemble = trees.TrainedTreeEnsemble;
+        if (ensemble.Bias != 0)
+        {
+            return null;
+        }
+        foreach (var tree in ensemble.Trees)
+        {
+            // Categorical splits are not evaluated here; nor are NaN thresholds (the trainers do not
+            // make them, and nothing tests how they compare), both left to ML.NET.
+            if (tree.CategoricalSplitFlags.Any(f => f) || tree.NumericalSplitFeatureIndexes.Any(f => f < 0 || f >= width)
+                || tree.NumericalSplitThresholds.Any(float.IsNaN))
+            {
+                return null;
+            }
+        }
+        return new TreeEnsembleEvaluator(ensemble, calibrator, width);
+    }
+
+    private static object? Unwrap(ITransformer model)
+    {
+        var current = model;
+        // A saved model loads as a chain; ours hold the trainer's prediction transformer alone.
+        while (current is TransformerChain<ITransformer> chain)
+        {
+            var parts = chain.ToArray();
+            if (parts.Length != 1)
+            {
+                return null;
+            }
+            current = parts[0];
+        }
+        return current is ISingleFeaturePredictionTransformer<object> prediction ? prediction.Model : null;
+    }
+
+    /// <summary>
+    /// Scores one feature vector; false (and nothing written) when a feature is NaN or the width
+    /// is not the model's, where the caller must use ML.NET's engine.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryScore(ReadOnlySpan<float> features, out float score, out float probability)
+    {
+        score = 0;
+        probability = 0;
+        if (features.Length != _width || HasNaN(features))
+        {
+            return false;
+        }
+        var nodes = _nodes;
+        var leaves = _leaves;
+        var roots = _roots;
+        double sum = 0.0;
+        for (var t = 0; t < roots.Length; t++)
+        {
+            var node = roots[t];
+            if (node < 0)
+            {
+                continue;
+            }
+            while (node >= 0)
+            {
+                ref readonly var n = ref nodes[node];
+                node = features[n.Feature] <= n.Threshold ? n.Left : n.Right;
+            }
+            sum += leaves[~node];
+        }
+        score = (float)sum;
+        if (_binary)
+        {
+            probability = (float)(1 / (1 + Math.Exp(_slope * score + _offset)));
+        }
+        return true;
+    }
+
+    public bool IsBinary => _binary;
+
+    public int Width => _width;
+
+
+    /// <summary>
+    /// Scores <paramref name="rows"/> feature vectors laid end to end in <paramref name="features"/>
+    /// (row r at r × width); <paramref name="ok"/>[r] false for a row with a NaN feature, whose
+    /// score the caller must take from ML.NET's engine. Same sums, in the same tree order, as
+    /// <see cref="TryScore"/>.
+    /// </summary>
+    public void ScoreBlock(ReadOnlySpan<float> features, int rows, Span<float> scores, Span<float> probabilities, Span<bool> ok)
+    {
+        if (features.Length < rows * _width || scores.Length < rows || probabilities.Length < rows || ok.Length < rows)
+        {
+            throw new ArgumentException("the buffers are shorter than the rows");
+        }
+        // Row by row. Measured on adult.test and dropped: 8 rows a step through each tree with
+        // branch-free steps (no faster: the lanes wait for the deepest path), 8 rows each at its
+        // own pace through all trees (1.5 times slower), and row blocks of 64 walked tree by tree
+        // so that a tree stays in the first-level cache (34 ms against 29 ms row by row).
+        for (var r = 0; r < rows; r++)
+        {
+            ok[r] = TryScore(features.Slice(r * _width, _width), out scores[r], out probabilities[r]);
+        }
+    }
+
+    private static bool HasNaN(ReadOnlySpan<float> features)
+    {
+        foreach (var f in features)
+        {
+            if (float.IsNaN(f))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
+}

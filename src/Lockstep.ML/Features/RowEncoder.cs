@@ -1,0 +1,72 @@
+namespace Lockstep.ML.Features;
+
+/// <summary>
+/// The bundle's preprocessing bound to the columns of one file: encodes a line's
+/// <see cref="ParsedCell"/>s straight into a feature vector, with the same values
+/// <see cref="FeatureTransformer.Transform(IReadOnlyDictionary{string, object?}, Span{float})"/>
+/// gives for the row's dictionary, but without building the dictionary or a string per cell.
+/// Where that equality is not certain — a number in a categorical column (its text would be the
+/// number's round-trip form, not the cell), text in a numeric column, a text (TF-IDF) column —
+/// <see cref="TryEncode"/> returns false and the caller takes the dictionary path. Thread-safe.
+/// </summary>
+public sealed class RowEncoder
+{
+    private readonly FeatureEncoder[] _encoders;
+    private readonly int[] _cells;
+
+    internal RowEncoder(FeatureEncoder[] encoders, IReadOnlyList<string?> columns)
+    {
+        _encoders = encoders;
+        // A dictionary built from the line keeps the last of two cells with one name.
+        _cells = encoders.Select(e =>
+        {
+            var index = -1;
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (columns[c] == e.Manifest.Column)
+                {
+                    index = c;
+                }
+            }
+            return index;
+        }).ToArray();
+        CoversEveryEncoder = encoders.All(e => e is NumericEncoder or CategoricalEncoder);
+    }
+
+    /// <summary>False when a column's encoding (text) is never done here: <see cref="TryEncode"/> always returns false.</summary>
+    public bool CoversEveryEncoder { get; }
+
+    /// <summary>Encodes one line's cells (indexed as the columns given at creation); false when the caller must use the dictionary path.</summary>
+    public bool TryEncode(ReadOnlySpan<char> line, ReadOnlySpan<ParsedCell> cells, Span<float> features)
+    {
+        if (!CoversEveryEncoder)
+        {
+            return false;
+        }
+        for (var e = 0; e < _encoders.Length; e++)
+        {
+            var encoder = _encoders[e];
+            var index = _cells[e];
+            var cell = index < 0 ? default : cells[index];
+            var slots = features.Slice(encoder.Manifest.Offset, encoder.Manifest.Width);
+            if (encoder is NumericEncoder numeric)
+            {
+                if (cell.Kind == CellKind.Text)
+                {
+                    return false;
+                }
+                numeric.Encode(cell.Kind == CellKind.Number ? cell.Number : double.NaN, slots);
+            }
+            else
+            {
+                if (cell.Kind == CellKind.Number)
+                {
+                    return false;
+                }
+                var categorical = (CategoricalEncoder)encoder;
+                categorical.Encode(categorical.IndexOf(line.Slice(cell.Start, cell.Length), cell.Kind == CellKind.Missing), slots);
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,118 @@
+using Lockstep.ML.Bundles;
+using Lockstep.ML.Features;
+using Lockstep.ML.Training;
+
+namespace Lockstep.ML.Tests.Bundles;
+
+public sealed class TreeEnsembleEvaluatorTests
+{
+    private static LoadedModel Train(string trainer, FeaturizeOptions options, int iterations = 30) =>
+        LoadedModel.FromBundle(ModelBuilder.Build(TestData.AdultSample(3000), options,
+            new TrainerSpec(trainer, new Dictionary<string, double> { ["iterations"] = iterations }), 7, TestModels.ModelLineage(trainer)).Bundle);
+
+    /// <summary>Every row of adult.test, featurized, scored by the tree evaluator and by ML.NET's engine: equal as bits.</summary>
+    private static void EveryAdultTestRowScoresExactlyAsTheEngine(LoadedModel model)
+    {
+        var features = model.Transformer.Transform(TestData.AdultTest);
+        features.Length.ShouldBe(16281);
+        for (var r = 0; r < features.Length; r++)
+        {
+            var fast = model.PredictFeatures(features[r]);
+            var engine = model.PredictFeaturesWithEngine(features[r]);
+            BitConverter.SingleToInt32Bits(fast.Score).ShouldBe(BitConverter.SingleToInt32Bits(engine.Score), $"score of row {r}: {fast.Score:R} vs {engine.Score:R}");
+            fast.Probability.HasValue.ShouldBe(engine.Probability.HasValue);
+            if (fast.Probability is { } p)
+            {
+                BitConverter.SingleToInt32Bits(p).ShouldBe(BitConverter.SingleToInt32Bits(engine.Probability!.Value), $"probability of row {r}");
+            }
+            fast.Label.ShouldBe(engine.Label, $"label of row {r}");
+        }
+    }
+
+    [Theory]
+    [InlineData("lightgbm")]
+    [InlineData("fasttree")]
+    public void A_binary_tree_model_is_scored_by_the_evaluator_bit_for_bit_as_by_mlnet_on_every_adult_test_row(string trainer)
+    {
+        var model = Train(trainer, TestModels.AdultFeatures);
+
+        model.UsesTreeEvaluator.ShouldBeTrue();
+        EveryAdultTestRowScoresExactlyAsTheEngine(model);
+    }
+
+    [Theory]
+    [InlineData("lightgbm", "binary")]
+    [InlineData("fasttree", "binary")]
+    [InlineData("lightgbm", "regression")]
+    [InlineData("lightgbm", "multiclass")]
+    public void Block_scoring_gives_every_row_the_engine_s_prediction_bit_for_bit_including_a_row_with_a_NaN_feature(string trainer, string task)
+    {
+        var options = task switch
+        {
+            "binary" => TestModels.AdultFeatures,
+            "regression" => new FeaturizeOptions { Label = "hours-per-week", Task = TaskKind.Regression },
+            _ => new FeaturizeOptions { Label = "relationship", Task = TaskKind.Multiclass },
+        };
+        var model = Train(trainer, options, iterations: task == "multiclass" ? 5 : 30);
+        var rows = model.Transformer.Transform(TestData.AdultTest).Take(task == "multiclass" ? 1001 : 16281).ToArray();
+        rows[5][3] = float.NaN;
+        var width = model.Transformer.Width;
+        var flat = rows.SelectMany(r => r).ToArray();
+        var results = new Prediction[rows.Length];
+
+        model.CreateScorer().PredictBlock(flat, rows.Length, results);
+
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var engine = model.PredictFeaturesWithEngine(rows[r]);
+            BitConverter.SingleToInt32Bits(results[r].Score).ShouldBe(BitConverter.SingleToInt32Bits(engine.Score), $"score of row {r}");
+            results[r].Probability.ShouldBe(engine.Probability, $"probability of row {r}");
+            results[r].Label.ShouldBe(engine.Label, $"label of row {r}");
+            (results[r].ClassScores ?? []).ShouldBe(engine.ClassScores ?? [], $"class scores of row {r}");
+        }
+        flat.Length.ShouldBe(rows.Length * width);
+    }
+
+    [Theory]
+    [InlineData("lightgbm")]
+    [InlineData("fasttree")]
+    public void A_regression_tree_model_is_scored_by_the_evaluator_bit_for_bit_as_by_mlnet(string trainer)
+    {
+        var model = Train(trainer, new FeaturizeOptions { Label = "hours-per-week", Task = TaskKind.Regression });
+
+        model.UsesTreeEvaluator.ShouldBeTrue();
+        EveryAdultTestRowScoresExactlyAsTheEngine(model);
+    }
+
+    [Fact]
+    public void A_multiclass_model_falls_back_to_the_engine_and_still_scores_every_row()
+    {
+        var model = Train("lightgbm", new FeaturizeOptions { Label = "relationship", Task = TaskKind.Multiclass }, iterations: 10);
+
+        model.UsesTreeEvaluator.ShouldBeFalse();
+        EveryAdultTestRowScoresExactlyAsTheEngine(model);
+    }
+
+    [Theory]
+    [InlineData("sdca")]
+    [InlineData("lbfgs")]
+    public void A_linear_model_falls_back_to_the_engine(string trainer)
+    {
+        var model = Train(trainer, TestModels.AdultFeatures with { Scale = "standard" }, iterations: 10);
+
+        model.UsesTreeEvaluator.ShouldBeFalse();
+        var features = model.Transformer.Transform(TestData.AdultTest);
+        var p = model.PredictFeatures(features[0]);
+        p.ShouldBe(model.PredictFeaturesWithEngine(features[0]));
+    }
+
+    [Fact]
+    public void A_row_with_a_NaN_feature_is_left_to_the_engine()
+    {
+        var model = Train("lightgbm", TestModels.AdultFeatures);
+        var features = model.Transformer.Transform(TestData.AdultTest)[0];
+        features[0] = float.NaN;
+
+        model.PredictFeatures(features).ShouldBe(model.PredictFeaturesWithEngine(features));
+    }
+}
