@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 source scripts/prereqs.sh
 example="${1:-examples/adult}"
 dotnet restore --locked-mode Lockstep.slnx
-# ReadyToRun (precompiled) for linux-x64, framework-dependent: the lock files carry that runtime's
-# section (RuntimeIdentifiers in the CLI project), so the locked restore above covers it.
+# Self-contained for linux-x64, precompiled into one composite ReadyToRun image (scripts/publish.sh):
+# the lock files carry that runtime's section (RuntimeIdentifiers in build/Lockstep.Publish.props),
+# so the locked restore above covers it, runtime packs included.
 scripts/publish.sh artifacts/lockstep
 echo "lockstep built at artifacts/lockstep/lockstep; running the pipeline in $example"
 cd "$example"

@@ -4,13 +4,13 @@
 # read_csv + describe + missing + top categories), same files, same run, alternating, REPEAT
 # times each. Prints per-run figures and median ratios.
 #
-# The Lockstep binary is published the way the CLI ships: Release, linux-x64, framework-dependent,
-# ReadyToRun (bench/ingest/publish.sh), with the CLI's runtime settings (tiered PGO off, as the CLI
+# The Lockstep binary is published the way the CLI ships: Release, linux-x64, self-contained,
+# composite ReadyToRun (bench/ingest/publish.sh), with the CLI's runtime settings (tiered PGO off, as the CLI
 # ships since this benchmark showed it costs ReadyToRun code CPU). A second Lockstep row runs the
 # same binary with DOTNET_TieredPGO=1 for comparison. BEFORE=REF (a commit, e.g. BEFORE=ae0e1c6) also builds that commit's IngestBench
 # the way it was measured then (dotnet build, JIT) from `git archive` and runs it in the same loop.
 #
-# PIPELINE=1 also publishes the lockstep CLI the same way (bench/core/publish.sh, ReadyToRun) and
+# PIPELINE=1 also publishes the lockstep CLI the same way (bench/core/publish.sh) and
 # times `lockstep run --force` on a one-step pipeline (the ingest step with the same options) in a
 # fresh workspace: what a user runs, including the store, hashing the source, the statistics file
 # and the HTML report.

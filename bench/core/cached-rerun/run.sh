@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A fully cached re-run of examples/census-shell, as a whole process, against `lockstep --version`
 # of the same build in the same hyperfine run. The build is the shipped one: bench/core/publish.sh
-# publishes exactly what scripts/demo.sh does (Release, ReadyToRun for linux-x64, framework-dependent).
+# publishes exactly what scripts/demo.sh does (scripts/publish.sh: Release, linux-x64, self-contained
+# composite ReadyToRun).
 # Usage: bench/core/cached-rerun/run.sh [RUNS]   (figures: bench/core/RESULTS-core.md)
 # Set LOCKSTEP_BIN=DIR to measure an already published build instead of publishing one.
 set -euo pipefail

@@ -86,8 +86,29 @@ public static class Blake3
         {
             throw new ArgumentOutOfRangeException(nameof(leaf), leaf, $"a power of two from {MinLeaf} to {MaxLeaf} bytes");
         }
-        // Hashing is CPU work over mapped memory or synchronous reads; there is nothing to await.
-        return Task.Run(() => HashFile(path, maxDegreeOfParallelism, memoryMap, leaf, cancellationToken), cancellationToken);
+        // Hashing is CPU work over mapped memory or synchronous reads; there is nothing to await,
+        // and a large file is spread over the pool's threads inside HashFile. So it runs on the
+        // caller's thread and the task is complete when returned (not Task.Run): an awaiting
+        // async method then does not suspend, and a suspended one boxes its state machine, generic
+        // code over our struct that no precompiled image holds. Task.Run here made every method
+        // on the way up (the runner's, the store's) JIT-compile its box in each cached run.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<byte[]>(cancellationToken);
+        }
+        try
+        {
+            return Task.FromResult(HashFile(path, maxDegreeOfParallelism, memoryMap, leaf, cancellationToken));
+        }
+        catch (OperationCanceledException e) when (e.CancellationToken == cancellationToken)
+        {
+            return Task.FromCanceled<byte[]>(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // As Task.Run reported it: the failure is the task's, seen where it is awaited.
+            return Task.FromException<byte[]>(e);
+        }
     }
 
     private static unsafe byte[] HashFile(string path, int maxDegreeOfParallelism, bool memoryMap, int leaf, CancellationToken cancellationToken)
