@@ -16,7 +16,8 @@ namespace Lockstep.Serving.Logging;
 /// rows that finds no commit in progress commits on its own thread, with whatever else is queued,
 /// and returns a completed task; appends that arrive meanwhile wait, and if any did, the leader
 /// hands the next commit to the log's writer thread. Large appends (batch scoring's chunks) always
-/// go to the writer thread, so their caller goes on scoring while they commit. Measured at
+/// go to the writer thread, so their caller goes on scoring while they commit; so does every
+/// commit with <see cref="LogDurability.Full"/>, whose fsync would block a request thread. Measured at
 /// 1,000 requests/s on 2 shared cores (bench/serve.md), every thread hop on a request's path (a
 /// thread-pool item to signal the writer, the writer's wake-up, a thread-pool item to resume the
 /// request) is a chance to wait behind other work for a core, and those waits made the p99; an
@@ -37,15 +38,19 @@ public sealed class PredictionLog : IAsyncDisposable
     private readonly Thread _writer;
     private readonly WalCheckpointer _checkpointer;
     private readonly List<Pending> _batch = new(256);
+    private readonly bool _inline;
     private PredictionInsert? _insert;
     private bool _leading;
     private bool _closed;
     private long _backlog;
     private long _committed;
 
-    private PredictionLog(SqliteConnection connection, string connectionString)
+    private PredictionLog(SqliteConnection connection, string connectionString, LogDurability durability)
     {
         _connection = connection;
+        // With an fsync per commit (milliseconds), a request thread would block on the disk, and
+        // the hop to the writer thread (microseconds) is not what the request waits for.
+        _inline = durability != LogDurability.Full;
         _checkpointer = new WalCheckpointer(connectionString, () => Committed);
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "lockstep prediction log" };
         _writer.Start();
@@ -74,7 +79,7 @@ public sealed class PredictionLog : IAsyncDisposable
             using var pragma = connection.CreateCommand();
             pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(durability == LogDurability.Full ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = {Stores.Sqlite.SqliteDatabase.BusyTimeoutSeconds * 1000}; PRAGMA wal_autocheckpoint = 0;";
             pragma.ExecuteNonQuery();
-            return new PredictionLog(connection, connectionString);
+            return new PredictionLog(connection, connectionString, durability);
         }
         catch (SqliteException e)
         {
@@ -105,7 +110,7 @@ public sealed class PredictionLog : IAsyncDisposable
         }
         if (lead)
         {
-            if (records.Count <= InlineRows)
+            if (_inline && records.Count <= InlineRows)
             {
                 try
                 {

@@ -104,6 +104,18 @@ public sealed class PredictionLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_full_durability_concurrent_appends_are_all_committed_by_the_writer_thread()
+    {
+        await using (var log = PredictionLog.Open(_store.Database.Path, LogDurability.Full))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => log.AppendAsync(Record(i)))));
+
+            log.Committed.ShouldBe(300);
+        }
+        (await new PredictionLogReader(_store.Database).CountAsync(new PredictionQuery(), default)).ShouldBe(300);
+    }
+
+    [Fact]
     public async Task Single_rows_and_batch_chunks_appended_at_once_are_all_committed()
     {
         await using (var log = PredictionLog.Open(_store.Database.Path))
