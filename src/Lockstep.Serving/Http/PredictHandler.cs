@@ -130,6 +130,7 @@ internal sealed class PredictHandler(ModelHolder holder, PredictionLog log, Serv
                 ScoreJson.Output(scores[i], scratch), findings.Count == 0 ? null : ScoreJson.Findings(findings, i),
                 (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, "http");
         }
+        var logStarted = Stopwatch.GetTimestamp();
         try
         {
             await log.AppendAsync(records).ConfigureAwait(false);
@@ -138,6 +139,7 @@ internal sealed class PredictHandler(ModelHolder holder, PredictionLog log, Serv
         {
             return await FailAsync(context, 503, "Prediction log unavailable", e.Message + "; the prediction was not recorded, so it is not returned", "log", requestId).ConfigureAwait(false);
         }
+        metrics.LogWait.Observe(Stopwatch.GetElapsedTime(logStarted).TotalSeconds);
         metrics.Rows.Inc(rows.Count);
 
         // The answer is built in a per-thread buffer and sent in one write with its length, as the

@@ -15,6 +15,9 @@ public sealed class ServingMetrics
         Rows = f.CreateCounter("lockstep_predicted_rows_total", "Rows scored.");
         Latency = f.CreateHistogram("lockstep_request_duration_seconds", "Predict request latency including the durable log write.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 2, 16) });
+        // The request's wait for its group commit, on its own: what the durable log adds to a request.
+        LogWait = f.CreateHistogram("lockstep_prediction_log_wait_seconds", "Time a predict request waited for its rows' commit to the durable log.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00001, 2, 20) });
         Errors = f.CreateCounter("lockstep_errors_total", "Failed predict requests by kind.", "kind");
         ValidationFailures = f.CreateCounter("lockstep_validation_failures_total", "Field findings from request validation.");
         LogBacklog = f.CreateGauge("lockstep_prediction_log_backlog", "Predictions queued for the durable log and not yet committed.");
@@ -29,6 +32,8 @@ public sealed class ServingMetrics
     public Counter Rows { get; }
 
     public Histogram Latency { get; }
+
+    public Histogram LogWait { get; }
 
     public Counter Errors { get; }
 

@@ -197,6 +197,7 @@ public sealed class PredictEndpointTests : IAsyncLifetime
         metrics.ShouldContain("lockstep_validation_failures_total");
         metrics.ShouldContain("lockstep_prediction_log_backlog");
         metrics.ShouldContain("lockstep_request_duration_seconds_bucket");
+        metrics.ShouldContain("lockstep_prediction_log_wait_seconds_bucket");
     }
 
     private async Task<List<PredictionRecord>> ReadLogAsync()

@@ -91,6 +91,69 @@ public sealed class PredictionLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_append_to_an_idle_log_is_committed_on_the_callers_thread_before_the_call_returns()
+    {
+        await using (var log = PredictionLog.Open(_store.Database.Path))
+        {
+            var appended = log.AppendAsync(Record(1));
+
+            appended.IsCompletedSuccessfully.ShouldBeTrue();
+            log.Committed.ShouldBe(1);
+        }
+        (await new PredictionLogReader(_store.Database).CountAsync(new PredictionQuery(), default)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task With_full_durability_concurrent_appends_are_all_committed_by_the_writer_thread()
+    {
+        await using (var log = PredictionLog.Open(_store.Database.Path, LogDurability.Full))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => log.AppendAsync(Record(i)))));
+
+            log.Committed.ShouldBe(300);
+        }
+        (await new PredictionLogReader(_store.Database).CountAsync(new PredictionQuery(), default)).ShouldBe(300);
+    }
+
+    [Fact]
+    public async Task Single_rows_and_batch_chunks_appended_at_once_are_all_committed()
+    {
+        await using (var log = PredictionLog.Open(_store.Database.Path))
+        {
+            var singles = Enumerable.Range(0, 500).Select(i => Task.Run(() => log.AppendAsync(Record(i))));
+            var chunks = Enumerable.Range(0, 8).Select(c => Task.Run(() => log.AppendAsync(Enumerable.Range(0, 300).Select(i => Record(1000 + (c * 300) + i)).ToArray())));
+            await Task.WhenAll(singles.Concat(chunks));
+
+            log.Committed.ShouldBe(500 + (8 * 300));
+            log.Backlog.ShouldBe(0);
+        }
+        (await new PredictionLogReader(_store.Database).CountAsync(new PredictionQuery(), default)).ShouldBe(500 + (8 * 300));
+    }
+
+    [Fact]
+    public async Task Appends_racing_the_close_are_either_committed_or_refused_and_none_is_lost()
+    {
+        var log = PredictionLog.Open(_store.Database.Path);
+        var appends = Enumerable.Range(0, 400).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await log.AppendAsync(Record(i));
+                return true;
+            }
+            catch (StoreException e) when (e.Message.Contains("closed", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        })).ToList();
+        await Task.Delay(1);
+        await log.DisposeAsync();
+
+        var committed = (await Task.WhenAll(appends)).Count(ok => ok);
+        (await new PredictionLogReader(_store.Database).CountAsync(new PredictionQuery(), default)).ShouldBe(committed);
+    }
+
+    [Fact]
     public async Task Appending_after_the_log_is_closed_fails_with_a_clear_message()
     {
         var log = PredictionLog.Open(_store.Database.Path);
