@@ -9,7 +9,7 @@
 # and the ceiling); then batch scoring of adult.test through `lockstep predict` (JIT build and a
 # ReadyToRun publish made by bench/core/publish.sh) against the peer's batch predict.
 # Needs: dotnet, wrk, python3-sklearn python3-pandas python3-fastapi uvicorn python3-joblib.
-# Usage: bench/serve/run.sh [DURATION_SECONDS] [CONNECTIONS]     (defaults 10 and 256)
+# Usage: [LOCKSTEP_BIN=DIR] bench/serve/run.sh [DURATION_SECONDS] [CONNECTIONS]     (defaults 10 and 256)
 set -euo pipefail
 DUR=${1:-10}
 CONN=${2:-256}
@@ -30,9 +30,14 @@ dotnet build -c Release "$HERE/Ceiling" -v q -nologo >/dev/null
 dotnet build -c Release "$HERE/TrainAdult" -v q -nologo >/dev/null
 LOCKSTEP="dotnet $ROOT/src/Lockstep.Cli/bin/Release/net10.0/lockstep.dll"
 
-echo "# publishing the CLI as it ships (ReadyToRun, bench/core/publish.sh): the server and the batch runs use it" >&2
-"$ROOT/bench/core/publish.sh" "$WORK/r2r"
-LOCKSTEP_R2R="dotnet $WORK/r2r/lockstep.dll"
+# LOCKSTEP_BIN=DIR measures an already published build (e.g. artifacts/lockstep from scripts/demo.sh).
+if [ -n "${LOCKSTEP_BIN:-}" ]; then
+  LOCKSTEP_R2R="$LOCKSTEP_BIN/lockstep"
+else
+  echo "# publishing the CLI as it ships (ReadyToRun, bench/core/publish.sh): the server and the batch runs use it" >&2
+  "$ROOT/bench/core/publish.sh" "$WORK/r2r"
+  LOCKSTEP_R2R="$WORK/r2r/lockstep"
+fi
 
 echo "# training both models on adult.data" >&2
 dotnet "$HERE/TrainAdult/bin/Release/net10.0/Lockstep.Bench.TrainAdult.dll" "$DATA" "$WORK/adult.lsb" >&2
