@@ -5,13 +5,30 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         Diagnostics.PhaseTrace.Mark("main");
-        if (args.Contains("serve"))
+        if (CommandName(args) == "serve")
         {
             ServeThreadPool();
         }
         var code = await LockstepCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
         Diagnostics.PhaseTrace.Mark("command finished, store closed");
         return code;
+    }
+
+    /// <summary>The command word: the first argument that is neither an option nor the workspace folder after -w.</summary>
+    internal static string? CommandName(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] is "-w" or "--workspace")
+            {
+                i++;
+            }
+            else if (!args[i].StartsWith('-'))
+            {
+                return args[i];
+            }
+        }
+        return null;
     }
 
     /// <summary>
