@@ -47,9 +47,10 @@ public sealed class LoadedModel
         _inputDefinition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Transformer.Width);
         _classes = Preprocessing.Label.Classes?.ToArray() ?? [];
         _positiveIndex = Preprocessing.Label.PositiveClass is { } p ? Array.IndexOf(_classes, p) : -1;
-        _fast = Environment.GetEnvironmentVariable("LOCKSTEP_TREE_EVALUATOR") == "mlnet"
+        var evaluator = Environment.GetEnvironmentVariable("LOCKSTEP_TREE_EVALUATOR");
+        _fast = evaluator == "mlnet"
             ? new TreeEnsembleEvaluator?[_members.Length]
-            : _members.Select(m => TreeEnsembleEvaluator.TryCreate(m, Task, Transformer.Width)).ToArray();
+            : _members.Select(m => TreeEnsembleEvaluator.TryCreate(m, Task, Transformer.Width, leafMasks: evaluator != "walk")).ToArray();
         for (var i = 0; i < Math.Max(1, warmEngines); i++)
         {
             _pool.Add(NewSlot());
@@ -76,9 +77,16 @@ public sealed class LoadedModel
     /// <summary>
     /// True when every member is scored by Lockstep's own tree evaluator (bit-identical to ML.NET's
     /// engine, which still scores rows with a NaN feature); false where ML.NET's engine scores every
-    /// row (linear models, multiclass, categorical splits). LOCKSTEP_TREE_EVALUATOR=mlnet turns it off.
+    /// row (linear models, multiclass, categorical splits). LOCKSTEP_TREE_EVALUATOR=mlnet turns it off;
+    /// LOCKSTEP_TREE_EVALUATOR=walk walks the trees instead of the leaf masks (for comparisons).
     /// </summary>
     public bool UsesTreeEvaluator => _fast.All(f => f is not null);
+
+    /// <summary>The ML.NET model of each member (one for a single model), for tests that build evaluators of their own.</summary>
+    internal IReadOnlyList<ITransformer> MemberModels => _members;
+
+    /// <summary>The tree evaluator of member <paramref name="member"/>, or null where ML.NET's engine scores.</summary>
+    internal TreeEnsembleEvaluator? Evaluator(int member) => _fast[member];
 
     /// <summary>The ensemble's structure, or null for a single model.</summary>
     public EnsembleManifest? Ensemble => _ensemble;

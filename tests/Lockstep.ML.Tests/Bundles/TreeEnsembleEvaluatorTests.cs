@@ -6,9 +6,17 @@ namespace Lockstep.ML.Tests.Bundles;
 
 public sealed class TreeEnsembleEvaluatorTests
 {
-    private static LoadedModel Train(string trainer, FeaturizeOptions options, int iterations = 30) =>
-        LoadedModel.FromBundle(ModelBuilder.Build(TestData.AdultSample(3000), options,
-            new TrainerSpec(trainer, new Dictionary<string, double> { ["iterations"] = iterations }), 7, TestModels.ModelLineage(trainer)).Bundle);
+    private static LoadedModel Train(string trainer, FeaturizeOptions options, int iterations = 30, int? leaves = null)
+    {
+        var parameters = new Dictionary<string, double> { ["iterations"] = iterations };
+        if (leaves is { } l)
+        {
+            parameters["leaves"] = l;
+            parameters["min_leaf"] = 2;
+        }
+        return LoadedModel.FromBundle(ModelBuilder.Build(TestData.AdultSample(3000), options,
+            new TrainerSpec(trainer, parameters), 7, TestModels.ModelLineage(trainer)).Bundle);
+    }
 
     /// <summary>Every row of adult.test, featurized, scored by the tree evaluator and by ML.NET's engine: equal as bits.</summary>
     private static void EveryAdultTestRowScoresExactlyAsTheEngine(LoadedModel model)
@@ -37,6 +45,48 @@ public sealed class TreeEnsembleEvaluatorTests
         var model = Train(trainer, TestModels.AdultFeatures);
 
         model.UsesTreeEvaluator.ShouldBeTrue();
+        model.Evaluator(0)!.UsesLeafMasks.ShouldBeTrue();
+        EveryAdultTestRowScoresExactlyAsTheEngine(model);
+    }
+
+    [Theory]
+    [InlineData("lightgbm", "binary", 1)]
+    [InlineData("lightgbm", "binary", 3)]
+    [InlineData("lightgbm", "binary", LeafMaskEvaluator.CheckpointEvery)]
+    [InlineData("lightgbm", "binary", int.MaxValue)]
+    [InlineData("fasttree", "binary", 5)]
+    [InlineData("fasttree", "binary", LeafMaskEvaluator.CheckpointEvery)]
+    [InlineData("lightgbm", "regression", 2)]
+    [InlineData("fasttree", "regression", LeafMaskEvaluator.CheckpointEvery)]
+    public void Leaf_masks_with_any_checkpoint_spacing_and_walking_the_trees_give_the_same_bits_on_every_adult_test_row(string trainer, string task, int checkpointEvery)
+    {
+        var binary = task == "binary";
+        var model = Train(trainer, binary ? TestModels.AdultFeatures : new FeaturizeOptions { Label = "hours-per-week", Task = TaskKind.Regression });
+        var kind = binary ? TaskKind.Binary : TaskKind.Regression;
+        var masks = TreeEnsembleEvaluator.TryCreate(model.MemberModels[0], kind, model.Transformer.Width, checkpointEvery: checkpointEvery)!;
+        var walk = TreeEnsembleEvaluator.TryCreate(model.MemberModels[0], kind, model.Transformer.Width, leafMasks: false)!;
+        masks.UsesLeafMasks.ShouldBeTrue();
+        walk.UsesLeafMasks.ShouldBeFalse();
+
+        var rows = 0;
+        foreach (var features in model.Transformer.Transform(TestData.AdultTest))
+        {
+            masks.TryScore(features, out var s1, out var p1).ShouldBeTrue();
+            walk.TryScore(features, out var s2, out var p2).ShouldBeTrue();
+            BitConverter.SingleToInt32Bits(s1).ShouldBe(BitConverter.SingleToInt32Bits(s2), $"score of row {rows}");
+            BitConverter.SingleToInt32Bits(p1).ShouldBe(BitConverter.SingleToInt32Bits(p2), $"probability of row {rows}");
+            rows++;
+        }
+        rows.ShouldBe(16281);
+    }
+
+    [Fact]
+    public void Trees_of_more_than_64_leaves_are_walked_and_still_score_every_row_as_the_engine()
+    {
+        var model = Train("lightgbm", TestModels.AdultFeatures, iterations: 10, leaves: 100);
+
+        model.UsesTreeEvaluator.ShouldBeTrue();
+        model.Evaluator(0)!.UsesLeafMasks.ShouldBeFalse();
         EveryAdultTestRowScoresExactlyAsTheEngine(model);
     }
 
