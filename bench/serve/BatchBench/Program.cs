@@ -29,7 +29,8 @@ if (args[0] == "--trees")
     }
     var scorer = loaded.CreateScorer();
     var results = new Prediction[vectors.Length];
-    for (var rep = 0; rep < 8; rep++)
+    var best = (Row: double.MaxValue, Block: double.MaxValue);
+    for (var rep = 0; rep < 30; rep++)
     {
         var t0 = Stopwatch.GetTimestamp();
         for (var r = 0; r < vectors.Length; r++)
@@ -40,8 +41,10 @@ if (args[0] == "--trees")
         var t1 = Stopwatch.GetTimestamp();
         scorer.PredictBlock(flat, vectors.Length, results);
         var t2 = Stopwatch.GetTimestamp();
-        Console.WriteLine($"rows {vectors.Length}: row by row {Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds:0.0} ms, block {Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds:0.0} ms");
+        best = (Math.Min(best.Row, Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds), Math.Min(best.Block, Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds));
     }
+    // Best of 30: the machine is shared, the best run is the one least disturbed.
+    Console.WriteLine($"rows {vectors.Length}, best of 30: row by row {best.Row:0.0} ms, block {best.Block:0.0} ms");
     return;
 }
 var runs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;

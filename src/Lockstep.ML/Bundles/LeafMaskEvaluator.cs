@@ -23,33 +23,33 @@ namespace Lockstep.ML.Bundles;
 /// </summary>
 internal sealed class LeafMaskEvaluator
 {
-    /// <summary>Every split node, grouped by feature (<see cref="_start"/>), ascending thresholds within a feature.</summary>
+    /// <summary>Every split node, grouped by feature, ascending thresholds within a feature.</summary>
     private readonly SplitMask[] _splits;
-    /// <summary>The features that have split nodes, ascending.</summary>
-    private readonly int[] _features;
-    /// <summary>Per entry of <see cref="_features"/>: its first split in <see cref="_splits"/>; one more entry marks the end.</summary>
-    private readonly int[] _start;
+    /// <summary>The features that have split nodes, ascending, with where their splits and checkpoints are.</summary>
+    private readonly FeatureSplits[] _features;
+    /// <summary>Checkpoints, per feature in ascending position (see <see cref="Checkpoint"/>).</summary>
+    private readonly Checkpoint[] _checkpoints;
+    /// <summary>Per checkpoint, <see cref="_stride"/> masks: the AND of the masks of every split of its feature before it.</summary>
+    private readonly ulong[] _checkpointMasks;
     /// <summary>Per evaluated tree (ensemble order, trees that add nothing left out): its first leaf in <see cref="_leafValues"/>.</summary>
     private readonly int[] _leafBase;
     /// <summary>Leaf values, per tree in left-to-right order.</summary>
     private readonly double[] _leafValues;
-    /// <summary>Per entry of <see cref="_features"/>: its first checkpoint in <see cref="_checkpoints"/>; one more entry marks the end.</summary>
-    private readonly int[] _checkpointStart;
-    /// <summary>Checkpoints, per feature in ascending position (see <see cref="Checkpoint"/>).</summary>
-    private readonly Checkpoint[] _checkpoints;
-    /// <summary>Per checkpoint, one mask per tree: the AND of the masks of every split of its feature before it.</summary>
-    private readonly ulong[] _checkpointMasks;
+    /// <summary>Masks per row: the trees, rounded up to whole 64-byte vectors (the extra masks are never read).</summary>
+    private readonly int _stride;
+    /// <summary>The highest feature any tree splits on (−1: none).</summary>
+    private readonly int _maxFeature;
 
-    private LeafMaskEvaluator(SplitMask[] splits, int[] features, int[] start, int[] leafBase, double[] leafValues, int[] checkpointStart, Checkpoint[] checkpoints, ulong[] checkpointMasks)
+    private LeafMaskEvaluator(SplitMask[] splits, FeatureSplits[] features, Checkpoint[] checkpoints, ulong[] checkpointMasks, int[] leafBase, double[] leafValues, int stride)
     {
         _splits = splits;
         _features = features;
-        _start = start;
-        _leafBase = leafBase;
-        _leafValues = leafValues;
-        _checkpointStart = checkpointStart;
         _checkpoints = checkpoints;
         _checkpointMasks = checkpointMasks;
+        _leafBase = leafBase;
+        _leafValues = leafValues;
+        _stride = stride;
+        _maxFeature = features.Length == 0 ? -1 : features[^1].Feature;
     }
 
     /// <summary>Splits between two checkpoints of a feature, at least (more when the tables would pass <see cref="MaxCheckpointBytes"/>).</summary>
@@ -58,8 +58,8 @@ internal sealed class LeafMaskEvaluator
     /// <summary>The checkpoint tables' budget: they must stay in the second-level cache next to everything else.</summary>
     private const int MaxCheckpointBytes = 256 * 1024;
 
-    /// <summary>Trees evaluated (the ensemble's trees but those that add nothing): the length of the scratch masks.</summary>
-    public int Trees => _leafBase.Length;
+    /// <summary>The length of the scratch masks <see cref="Sum"/> needs (the trees, rounded up to whole vectors).</summary>
+    public int ScratchLength => _stride;
 
     /// <summary>
     /// The evaluator for <paramref name="trees"/> (those that add nothing already left out, in
@@ -102,43 +102,39 @@ internal sealed class LeafMaskEvaluator
         }
         // Stable: equal thresholds keep tree order (any order gives the same masks).
         var ordered = splits.Select((s, i) => (s, i)).OrderBy(x => x.s.Feature).ThenBy(x => x.s.Split.Threshold).ThenBy(x => x.i).Select(x => x.s).ToArray();
-        var features = new List<int>();
-        var start = new List<int>();
-        for (var i = 0; i < ordered.Length; i++)
-        {
-            if (i == 0 || ordered[i].Feature != ordered[i - 1].Feature)
-            {
-                features.Add(ordered[i].Feature);
-                start.Add(i);
-            }
-        }
-        start.Add(ordered.Length);
         var sorted = ordered.Select(o => o.Split).ToArray();
+        var stride = (trees.Count + 7) / 8 * 8;
         // Checkpoints every `every` splits of a feature: a row whose value fails every split before
-        // one applies the checkpoint's precomputed masks (one vector AND over the trees) instead
-        // of those splits one by one. On adult a row fails ~900 of 3,000 splits, most of them on
-        // the six numeric features.
-        var every = Math.Max(checkpointEvery, (int)Math.Ceiling(sorted.Length / (double)Math.Max(1, MaxCheckpointBytes / (8 * Math.Max(1, trees.Count)))));
-        var checkpointStart = new List<int>();
+        // one applies the checkpoint's precomputed masks (one vector AND per 8 trees) instead of
+        // those splits one by one. On adult a row fails ~900 of 3,000 splits, most of them on the
+        // six numeric features.
+        var every = Math.Max(checkpointEvery, (int)Math.Ceiling(sorted.Length / (double)Math.Max(1, MaxCheckpointBytes / (8 * Math.Max(8, stride)))));
+        var features = new List<FeatureSplits>();
         var checkpoints = new List<Checkpoint>();
         var tables = new List<ulong>();
-        for (var j = 0; j < features.Count; j++)
+        for (var first = 0; first < ordered.Length;)
         {
-            checkpointStart.Add(checkpoints.Count);
-            var masks = new ulong[trees.Count];
+            var end = first;
+            while (end < ordered.Length && ordered[end].Feature == ordered[first].Feature)
+            {
+                end++;
+            }
+            var firstCheckpoint = checkpoints.Count;
+            var masks = new ulong[stride];
             Array.Fill(masks, ulong.MaxValue);
-            for (var i = start[j]; i < start[j + 1]; i++)
+            for (var i = first; i < end; i++)
             {
                 masks[sorted[i].Tree] &= sorted[i].Mask;
-                if ((i + 1 - start[j]) % every == 0)
+                if ((i + 1 - first) % every == 0)
                 {
                     checkpoints.Add(new Checkpoint(sorted[i].Threshold, i + 1, tables.Count));
                     tables.AddRange(masks);
                 }
             }
+            features.Add(new FeatureSplits(ordered[first].Feature, first, end, firstCheckpoint, checkpoints.Count));
+            first = end;
         }
-        checkpointStart.Add(checkpoints.Count);
-        return new LeafMaskEvaluator(sorted, [.. features], [.. start], leafBase, [.. leafValues], [.. checkpointStart], [.. checkpoints], [.. tables]);
+        return new LeafMaskEvaluator(sorted, [.. features], [.. checkpoints], [.. tables], leafBase, [.. leafValues], stride);
     }
 
     /// <summary>Numbers the leaves under <paramref name="node"/> left to right; records each node's first leaf and leaf count.</summary>
@@ -162,44 +158,42 @@ internal sealed class LeafMaskEvaluator
     /// <summary>
     /// The sum of every tree's exit-leaf value for <paramref name="features"/> (no NaN), added in
     /// ensemble order to a double that starts at 0.0 — the walk's arithmetic.
-    /// <paramref name="masks"/> is scratch of at least <see cref="Trees"/> entries.
+    /// <paramref name="masks"/> is scratch of at least <see cref="ScratchLength"/> entries.
     /// </summary>
     public double Sum(ReadOnlySpan<float> features, Span<ulong> masks)
     {
-        masks = masks[.._leafBase.Length];
-        if (_features.Length > 0 && features.Length <= _features[^1])
+        if (features.Length <= _maxFeature)
         {
-            throw new ArgumentException($"the trees split on feature {_features[^1]}, the vector has {features.Length}", nameof(features));
+            throw new ArgumentException($"the trees split on feature {_maxFeature}, the vector has {features.Length}", nameof(features));
         }
+        masks = masks[.._stride];
         masks.Fill(ulong.MaxValue);
+        // No bounds checks in the loops: every index is in range (features up to _maxFeature,
+        // checked above; trees below the stride, splits, checkpoints and tables by construction).
         ref var mask0 = ref MemoryMarshal.GetReference(masks);
-        ref var split0 = ref MemoryMarshal.GetArrayDataReference(_splits);
-        var start = _start;
-        var used = _features;
-        // No bounds checks in the loops: every index is in range (features up to the last of
-        // _features, checked above; trees below masks.Length and starts within _splits, by
-        // construction).
         ref var feature0 = ref MemoryMarshal.GetReference(features);
-        var checkpointStart = _checkpointStart;
-        var checkpoints = _checkpoints;
-        for (var j = 0; j < used.Length; j++)
+        ref var split0 = ref MemoryMarshal.GetArrayDataReference(_splits);
+        ref var checkpoint0 = ref MemoryMarshal.GetArrayDataReference(_checkpoints);
+        ref var table0 = ref MemoryMarshal.GetArrayDataReference(_checkpointMasks);
+        foreach (ref readonly var f in _features.AsSpan())
         {
-            var x = Unsafe.Add(ref feature0, used[j]);
-            var first = start[j];
+            var x = Unsafe.Add(ref feature0, f.Feature);
+            var first = f.First;
             // The last checkpoint whose splits the value all fails (each checkpoint's threshold
-            // is the greatest of the splits before it).
+            // is the greatest of the splits before it); its masks replace theirs.
             var last = -1;
-            for (var c = checkpointStart[j]; c < checkpointStart[j + 1] && x > checkpoints[c].Threshold; c++)
+            for (var c = f.FirstCheckpoint; c < f.EndCheckpoint && x > Unsafe.Add(ref checkpoint0, c).Threshold; c++)
             {
                 last = c;
             }
             if (last >= 0)
             {
-                And(masks, _checkpointMasks.AsSpan(checkpoints[last].Masks, masks.Length));
-                first = checkpoints[last].Next;
+                ref readonly var checkpoint = ref Unsafe.Add(ref checkpoint0, last);
+                And(ref mask0, ref Unsafe.Add(ref table0, checkpoint.Masks), _stride);
+                first = checkpoint.Next;
             }
             ref var s = ref Unsafe.Add(ref split0, first);
-            ref var end = ref Unsafe.Add(ref split0, start[j + 1]);
+            ref var end = ref Unsafe.Add(ref split0, f.End);
             while (Unsafe.IsAddressLessThan(ref s, ref end) && x > s.Threshold)
             {
                 Unsafe.Add(ref mask0, s.Tree) &= s.Mask;
@@ -216,29 +210,34 @@ internal sealed class LeafMaskEvaluator
         return sum;
     }
 
-    /// <summary><paramref name="masks"/> &amp;= <paramref name="with"/>, a vector at a time.</summary>
-    private static void And(Span<ulong> masks, ReadOnlySpan<ulong> with)
+    /// <summary><paramref name="masks"/>[0..n) &amp;= <paramref name="with"/>[0..n), n a multiple of 8, a vector at a time.</summary>
+    private static void And(ref ulong masks, ref ulong with, int n)
     {
-        var i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; i + Vector512<ulong>.Count <= masks.Length; i += Vector512<ulong>.Count)
+            for (nuint i = 0; i < (nuint)n; i += 8)
             {
-                (Vector512.Create(masks[i..]) & Vector512.Create(with[i..])).CopyTo(masks[i..]);
+                (Vector512.LoadUnsafe(ref masks, i) & Vector512.LoadUnsafe(ref with, i)).StoreUnsafe(ref masks, i);
             }
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            for (; i + Vector256<ulong>.Count <= masks.Length; i += Vector256<ulong>.Count)
+            for (nuint i = 0; i < (nuint)n; i += 4)
             {
-                (Vector256.Create(masks[i..]) & Vector256.Create(with[i..])).CopyTo(masks[i..]);
+                (Vector256.LoadUnsafe(ref masks, i) & Vector256.LoadUnsafe(ref with, i)).StoreUnsafe(ref masks, i);
             }
         }
-        for (; i < masks.Length; i++)
+        else
         {
-            masks[i] &= with[i];
+            for (nint i = 0; i < n; i++)
+            {
+                Unsafe.Add(ref masks, i) &= Unsafe.Add(ref with, i);
+            }
         }
     }
+
+    /// <summary>A feature's splits (<see cref="_splits"/>[First..End)) and checkpoints (<see cref="_checkpoints"/>[FirstCheckpoint..EndCheckpoint)).</summary>
+    private readonly record struct FeatureSplits(int Feature, int First, int End, int FirstCheckpoint, int EndCheckpoint);
 
     /// <summary>A checkpoint of a feature: the greatest threshold of the splits before it, where the next split is, and where its masks start in the tables.</summary>
     private readonly record struct Checkpoint(float Threshold, int Next, int Masks);

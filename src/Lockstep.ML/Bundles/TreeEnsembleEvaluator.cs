@@ -142,7 +142,7 @@ internal sealed class TreeEnsembleEvaluator
     /// is not the model's, where the caller must use ML.NET's engine.
     /// </summary>
     public bool TryScore(ReadOnlySpan<float> features, out float score, out float probability) =>
-        TryScoreWith(features, _masks is { Trees: <= MaxStackTrees and var n } ? stackalloc ulong[n] : new ulong[_masks?.Trees ?? 0], out score, out probability);
+        TryScoreWith(features, _masks is { ScratchLength: <= MaxStackTrees and var n } ? stackalloc ulong[n] : new ulong[_masks?.ScratchLength ?? 0], out score, out probability);
 
     /// <summary>Trees up to which the masks of one row live on the stack (8 KiB).</summary>
     private const int MaxStackTrees = 1024;
@@ -213,7 +213,7 @@ internal sealed class TreeEnsembleEvaluator
         // lanes wait for the deepest path), 8 rows each at its own pace through all trees (1.5
         // times slower), and row blocks of 64 walked tree by tree so that a tree stays in the
         // first-level cache (34 ms against 29 ms row by row).
-        var masks = _masks is { Trees: <= MaxStackTrees and var n } ? stackalloc ulong[n] : new ulong[_masks?.Trees ?? 0];
+        var masks = _masks is { ScratchLength: <= MaxStackTrees and var n } ? stackalloc ulong[n] : new ulong[_masks?.ScratchLength ?? 0];
         for (var r = 0; r < rows; r++)
         {
             ok[r] = TryScoreWith(features.Slice(r * _width, _width), masks, out scores[r], out probabilities[r]);
