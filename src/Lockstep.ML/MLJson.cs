@@ -21,4 +21,8 @@ public static class MLJson
 
     public static T FromBytes<T>(byte[] bytes, string what) =>
         JsonSerializer.Deserialize<T>(bytes, Options) ?? throw new InvalidDataException($"{what} is empty");
+
+    /// <summary>Reads with source-generated metadata (<see cref="MLJsonContext"/>): the same result as <see cref="FromBytes{T}(byte[], string)"/>.</summary>
+    internal static T FromBytes<T>(byte[] bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string what) =>
+        JsonSerializer.Deserialize(bytes, info) ?? throw new InvalidDataException($"{what} is empty");
 }

@@ -25,7 +25,7 @@ internal static class BundleCommand
             var (path, label) = await ResolveAsync(session, text, ct).ConfigureAwait(false);
             var bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
             var b = ModelBundle.FromBytes(bytes, label);
-            var differences = b.Environment.DifferencesFrom(EnvironmentLock.Current());
+            var differences = b.Environment.DifferencesFrom(EnvironmentLock.Current(packages: false));
             if (session.Json)
             {
                 var doc = new JsonObject

@@ -31,6 +31,7 @@ internal static class PredictCommand
         {
             var p = session.Parse;
             var store = await session.OpenStoreAsync(ct, create: true).ConfigureAwait(false);
+            Lockstep.Diagnostics.PhaseTrace.Mark("predict: store opened");
             var modelArg = p.GetValue(target)!;
             var loading = System.Diagnostics.Stopwatch.GetTimestamp();
             var load = new BundleLoadOptions();
@@ -49,6 +50,7 @@ internal static class PredictCommand
             {
                 result = await new BatchScorer(model, log, TimeProvider.System).ScoreAsync(p.GetValue(input)!, p.GetValue(output)!, options, ct).ConfigureAwait(false);
             }
+            Lockstep.Diagnostics.PhaseTrace.Mark("predict: file scored, log committed");
             // Since the process started: runtime start-up, JIT, store open, bundle load and scoring.
             var commandSeconds = (DateTime.UtcNow - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds;
             if (session.Json)

@@ -23,8 +23,12 @@ public sealed record EnvironmentLock
         "Microsoft.ML.LightGbm", "Microsoft.ML.CpuMath", "Lockstep.ML",
     ];
 
-    /// <summary>The environment of this process.</summary>
-    public static EnvironmentLock Current()
+    /// <summary>
+    /// The environment of this process. <paramref name="packages"/> false leaves
+    /// <see cref="Packages"/> empty: what a load compares (<see cref="DifferencesFrom"/> does not
+    /// read it), without reading the application's package list.
+    /// </summary>
+    public static EnvironmentLock Current(bool packages = true)
     {
         // Every component is loaded by name (not read from whatever happens to be loaded yet), so
         // the lock is the same in a process that trained and in one that only inspects.
@@ -40,10 +44,10 @@ public sealed record EnvironmentLock
                 components[name] = "(none)";
             }
         }
-        var packages = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (package, version) in Lockstep.Running.EnvironmentFingerprint.AllPackages())
+        var all = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (package, version) in packages ? Lockstep.Running.EnvironmentFingerprint.AllPackages() : [])
         {
-            packages[package] = version;
+            all[package] = version;
         }
         return new EnvironmentLock
         {
@@ -51,11 +55,11 @@ public sealed record EnvironmentLock
             Os = Lockstep.Running.EnvironmentFingerprint.OsFamily(),
             Arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
             Components = components,
-            Packages = packages,
+            Packages = all,
         };
     }
 
-    /// <summary>What differs between this lock (the bundle's) and <paramref name="here"/>, one line each.</summary>
+    /// <summary>What differs between this lock (the bundle's) and <paramref name="here"/>, one line each (runtime, OS, architecture, components; packages are the audit trail, not compared).</summary>
     public IReadOnlyList<string> DifferencesFrom(EnvironmentLock here)
     {
         var diffs = new List<string>();

@@ -31,7 +31,7 @@ public sealed class ModelBundle
     private ModelBundle(Dictionary<string, byte[]> entries)
     {
         _entries = entries;
-        Ensemble = entries.TryGetValue(BundleEntries.Ensemble, out var ensemble) ? MLJson.FromBytes<EnsembleManifest>(ensemble, BundleEntries.Ensemble) : null;
+        Ensemble = entries.TryGetValue(BundleEntries.Ensemble, out var ensemble) ? MLJson.FromBytes(ensemble, MLJsonContext.Default.EnsembleManifest, BundleEntries.Ensemble) : null;
         _order = Ensemble is null
             ? BundleEntries.Ordered
             : [.. BundleEntries.Ordered, BundleEntries.Ensemble, .. Ensemble.Members.Select(m => m.Entry).Where(e => e != BundleEntries.Model)];
@@ -53,9 +53,9 @@ public sealed class ModelBundle
 
     public byte[] ModelBytes => _entries[BundleEntries.Model];
 
-    public PreprocessingManifest Preprocessing => MLJson.FromBytes<PreprocessingManifest>(_entries[BundleEntries.Preprocessing], BundleEntries.Preprocessing);
+    public PreprocessingManifest Preprocessing => MLJson.FromBytes(_entries[BundleEntries.Preprocessing], MLJsonContext.Default.PreprocessingManifest, BundleEntries.Preprocessing);
 
-    public EnvironmentLock Environment => MLJson.FromBytes<EnvironmentLock>(_entries[BundleEntries.Environment], BundleEntries.Environment);
+    public EnvironmentLock Environment => MLJson.FromBytes(_entries[BundleEntries.Environment], MLJsonContext.Default.EnvironmentLock, BundleEntries.Environment);
 
     public JsonObject Metrics => JsonNode.Parse(_entries[BundleEntries.Metrics]) as JsonObject ?? [];
 
@@ -267,7 +267,7 @@ public sealed class ModelBundle
         string? error = null;
         try
         {
-            ensemble = MLJson.FromBytes<EnsembleManifest>(bytes!, BundleEntries.Ensemble);
+            ensemble = MLJson.FromBytes(bytes!, MLJsonContext.Default.EnsembleManifest, BundleEntries.Ensemble);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or NotSupportedException)
         {
@@ -313,7 +313,9 @@ public sealed class ModelBundle
     {
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         var bundle = FromBytes(bytes, path);
-        var differences = bundle.Environment.DifferencesFrom(EnvironmentLock.Current());
+        Diagnostics.PhaseTrace.Mark("bundle: read, unzipped, every entry's hash checked");
+        var differences = bundle.Environment.DifferencesFrom(EnvironmentLock.Current(packages: false));
+        Diagnostics.PhaseTrace.Mark("bundle: environment lock compared with this process");
         EnvironmentOverride? overridden = null;
         if (differences.Count > 0)
         {
@@ -323,7 +325,9 @@ public sealed class ModelBundle
             }
             overridden = new EnvironmentOverride(differences, options.OverrideReason);
         }
-        return new LoadedModel(bundle, ContentHasher.HashBytes(bytes).Hex, overridden, options.WarmEngines);
+        var loaded = new LoadedModel(bundle, ContentHasher.HashBytes(bytes).Hex, overridden, options.WarmEngines);
+        Diagnostics.PhaseTrace.Mark("bundle: model loaded (ML.NET), evaluator and engines made");
+        return loaded;
     }
 
     private static JsonObject SortedCopy(JsonObject metrics) =>

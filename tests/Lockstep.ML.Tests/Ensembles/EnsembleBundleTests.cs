@@ -33,6 +33,23 @@ public sealed class EnsembleBundleTests
     }
 
     [Fact]
+    public void The_entries_a_load_reads_come_out_the_same_from_generated_metadata_as_from_reflection_and_write_back_to_their_bytes()
+    {
+        var bundle = Average().Bundle;
+
+        void Same<T>(string entry, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> generated)
+        {
+            var bytes = bundle.RawEntry(entry);
+            var viaGenerated = MLJson.ToBytes(MLJson.FromBytes(bytes, generated, entry));
+            viaGenerated.ShouldBe(MLJson.ToBytes(MLJson.FromBytes<T>(bytes, entry)), entry);
+            viaGenerated.ShouldBe(bytes, entry);
+        }
+        Same(BundleEntries.Preprocessing, MLJsonContext.Default.PreprocessingManifest);
+        Same(BundleEntries.Environment, MLJsonContext.Default.EnvironmentLock);
+        Same(BundleEntries.Ensemble, MLJsonContext.Default.EnsembleManifest);
+    }
+
+    [Fact]
     public void An_ensemble_bundle_records_its_members_with_trainer_hyperparameters_and_hash_and_its_combiner()
     {
         var bundle = Average().Bundle;
