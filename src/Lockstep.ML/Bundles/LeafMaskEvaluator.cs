@@ -68,16 +68,42 @@ internal sealed class LeafMaskEvaluator
     /// </summary>
     public static LeafMaskEvaluator? TryCreate(IReadOnlyList<RegressionTree> trees, int checkpointEvery = CheckpointEvery)
     {
-        var splits = new List<(int Feature, SplitMask Split)>();
+        // Plain arrays and loops, no LINQ over these structs: such generic code is not in the
+        // ReadyToRun image and would be JIT-compiled at every load.
+        var nodes = 0;
+        var maxFeature = -1;
+        foreach (var tree in trees)
+        {
+            if (tree.NumberOfLeaves > 64)
+            {
+                return null;
+            }
+            nodes += tree.NumberOfNodes;
+            foreach (var f in tree.NumericalSplitFeatureIndexes)
+            {
+                maxFeature = Math.Max(maxFeature, f);
+            }
+        }
+        // Splits bucketed by feature (a counting sort), in tree order within a feature.
+        var perFeature = new int[maxFeature + 2];
+        foreach (var tree in trees)
+        {
+            foreach (var f in tree.NumericalSplitFeatureIndexes)
+            {
+                perFeature[f + 1]++;
+            }
+        }
+        for (var f = 1; f < perFeature.Length; f++)
+        {
+            perFeature[f] += perFeature[f - 1];
+        }
+        var fill = (int[])perFeature.Clone();
+        var sorted = new SplitMask[nodes];
         var leafBase = new int[trees.Count];
         var leafValues = new List<double>();
         for (var t = 0; t < trees.Count; t++)
         {
             var tree = trees[t];
-            if (tree.NumberOfLeaves > 64)
-            {
-                return null;
-            }
             leafBase[t] = leafValues.Count;
             // Left-to-right leaf positions: an in-order walk from the root (node 0).
             var position = new int[tree.NumberOfLeaves];
@@ -97,12 +123,25 @@ internal sealed class LeafMaskEvaluator
                 var left = tree.LeftChild[n];
                 var (first, count) = left >= 0 ? (firstLeaf[left], leafCount[left]) : (position[~left], 1);
                 var mask = ~(((1UL << count) - 1) << first);
-                splits.Add((tree.NumericalSplitFeatureIndexes[n], new SplitMask(tree.NumericalSplitThresholds[n], t, mask)));
+                sorted[fill[tree.NumericalSplitFeatureIndexes[n]]++] = new SplitMask(tree.NumericalSplitThresholds[n], t, mask);
             }
         }
-        // Stable: equal thresholds keep tree order (any order gives the same masks).
-        var ordered = splits.Select((s, i) => (s, i)).OrderBy(x => x.s.Feature).ThenBy(x => x.s.Split.Threshold).ThenBy(x => x.i).Select(x => x.s).ToArray();
-        var sorted = ordered.Select(o => o.Split).ToArray();
+        // Ascending thresholds within each feature; a stable insertion sort keeps tree order
+        // among equal thresholds (any order gives the same masks; this one is deterministic).
+        for (var f = 0; f <= maxFeature; f++)
+        {
+            for (var i = perFeature[f] + 1; i < perFeature[f + 1]; i++)
+            {
+                var item = sorted[i];
+                var j = i - 1;
+                while (j >= perFeature[f] && sorted[j].Threshold > item.Threshold)
+                {
+                    sorted[j + 1] = sorted[j];
+                    j--;
+                }
+                sorted[j + 1] = item;
+            }
+        }
         var stride = (trees.Count + 7) / 8 * 8;
         // Checkpoints every `every` splits of a feature: a row whose value fails every split before
         // one applies the checkpoint's precomputed masks (one vector AND per 8 trees) instead of
@@ -112,12 +151,12 @@ internal sealed class LeafMaskEvaluator
         var features = new List<FeatureSplits>();
         var checkpoints = new List<Checkpoint>();
         var tables = new List<ulong>();
-        for (var first = 0; first < ordered.Length;)
+        for (var f = 0; f <= maxFeature; f++)
         {
-            var end = first;
-            while (end < ordered.Length && ordered[end].Feature == ordered[first].Feature)
+            var (first, end) = (perFeature[f], perFeature[f + 1]);
+            if (first == end)
             {
-                end++;
+                continue;
             }
             var firstCheckpoint = checkpoints.Count;
             var masks = new ulong[stride];
@@ -131,8 +170,7 @@ internal sealed class LeafMaskEvaluator
                     tables.AddRange(masks);
                 }
             }
-            features.Add(new FeatureSplits(ordered[first].Feature, first, end, firstCheckpoint, checkpoints.Count));
-            first = end;
+            features.Add(new FeatureSplits(f, first, end, firstCheckpoint, checkpoints.Count));
         }
         return new LeafMaskEvaluator(sorted, [.. features], [.. checkpoints], [.. tables], leafBase, [.. leafValues], stride);
     }
