@@ -190,6 +190,9 @@ internal sealed class TreeEnsembleEvaluator
 
     public bool IsBinary => _binary;
 
+    /// <summary>Every split node's feature and threshold (for tests that probe the thresholds themselves).</summary>
+    internal IEnumerable<(int Feature, float Threshold)> Splits => _nodes.Select(n => (n.Feature, n.Threshold));
+
     /// <summary>True when the trees are evaluated as leaf masks, false when they are walked.</summary>
     public bool UsesLeafMasks => _masks is not null;
 

@@ -80,6 +80,45 @@ public sealed class TreeEnsembleEvaluatorTests
         rows.ShouldBe(16281);
     }
 
+    [Theory]
+    [InlineData("lightgbm")]
+    [InlineData("fasttree")]
+    public void Leaf_masks_agree_with_the_walk_on_values_exactly_at_next_to_and_between_the_split_thresholds(string trainer)
+    {
+        // Random vectors whose every feature sits on one of that feature's own thresholds, one
+        // float step below or above it, or anywhere: the cases where `<=` decides the side.
+        var model = Train(trainer, TestModels.AdultFeatures);
+        var width = model.Transformer.Width;
+        var masks = TreeEnsembleEvaluator.TryCreate(model.MemberModels[0], TaskKind.Binary, width, checkpointEvery: 2)!;
+        var walk = TreeEnsembleEvaluator.TryCreate(model.MemberModels[0], TaskKind.Binary, width, leafMasks: false)!;
+        var thresholds = walk.Splits.GroupBy(s => s.Feature).ToDictionary(g => g.Key, g => g.Select(s => s.Threshold).Distinct().ToArray());
+        var random = new Random(17);
+        var features = new float[width];
+        for (var row = 0; row < 20000; row++)
+        {
+            for (var f = 0; f < width; f++)
+            {
+                var t = thresholds.TryGetValue(f, out var list) ? list[random.Next(list.Length)] : 0.5f;
+                features[f] = random.Next(4) switch
+                {
+                    0 => t,
+                    1 => MathF.BitDecrement(t),
+                    2 => MathF.BitIncrement(t),
+                    _ => (float)(random.NextDouble() * 2 * (Math.Abs(t) + 1) - (Math.Abs(t) + 1)),
+                };
+            }
+            masks.TryScore(features, out var s1, out var p1).ShouldBeTrue();
+            walk.TryScore(features, out var s2, out var p2).ShouldBeTrue();
+            BitConverter.SingleToInt32Bits(s1).ShouldBe(BitConverter.SingleToInt32Bits(s2), $"score of vector {row}");
+            BitConverter.SingleToInt32Bits(p1).ShouldBe(BitConverter.SingleToInt32Bits(p2), $"probability of vector {row}");
+            if (row % 10 == 0)
+            {
+                // And both as ML.NET's engine scores it.
+                BitConverter.SingleToInt32Bits(model.PredictFeaturesWithEngine(features).Score).ShouldBe(BitConverter.SingleToInt32Bits(s1), $"engine score of vector {row}");
+            }
+        }
+    }
+
     [Fact]
     public void Trees_of_more_than_64_leaves_are_walked_and_still_score_every_row_as_the_engine()
     {
