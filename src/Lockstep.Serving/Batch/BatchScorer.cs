@@ -59,6 +59,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 Chunk? previous = null;
                 var current = 0;
                 state.Read(buffers[current]);
+                BatchWorker.Mark($"first read end gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
                 while (buffers[current].Count > 0)
                 {
                     var lines = buffers[current];
@@ -72,9 +73,12 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                     {
                         if (previous is not null)
                         {
+                            BatchWorker.Mark("finish start");
                             pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
+                            BatchWorker.Mark("finish end");
                         }
                         state.Read(buffers[1 - current]);
+                        BatchWorker.Mark("read end");
                     }
                     finally
                     {
@@ -87,9 +91,12 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 }
                 if (previous is not null)
                 {
+                    BatchWorker.Mark("finish start");
                     pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
+                    BatchWorker.Mark("finish end");
                 }
                 await pendingLog.ConfigureAwait(false);
+                BatchWorker.Mark("log done");
             }
         }
         catch
@@ -107,7 +114,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             var workers = sets.SelectMany(s => s).ToArray();
             string[] names = ["parse", "validate", "findings", "model", "csv", "block"];
             Console.Error.WriteLine(string.Join(" ", names.Select((n, i) => $"{n}={workers.Sum(w => w.Ticks[i]) * 1000.0 / Stopwatch.Frequency:0.0}ms"))
-                + $" log-insert={PredictionLog.TraceInsertTicks * 1000.0 / Stopwatch.Frequency:0.0}ms log-commit={PredictionLog.TraceCommitTicks * 1000.0 / Stopwatch.Frequency:0.0}ms typed-rows={workers.Sum(w => w.TypedRows)}");
+                + $" log-insert={PredictionLog.TraceInsertTicks * 1000.0 / Stopwatch.Frequency:0.0}ms log-commit={PredictionLog.TraceCommitTicks * 1000.0 / Stopwatch.Frequency:0.0}ms typed-rows={workers.Sum(w => w.TypedRows)}"
+                + $" gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
+            var origin = state.FirstRow ?? started;
+            foreach (var (at, thread, what) in BatchWorker.Timeline)
+            {
+                Console.Error.WriteLine($"  {(at - origin) * 1000.0 / Stopwatch.Frequency,7:0.0} ms  t{thread}  {what}");
+            }
+            Console.Error.WriteLine($"  {(end - origin) * 1000.0 / Stopwatch.Frequency,7:0.0} ms  end");
         }
         return new BatchResult(runId, state.Rows, state.Scored, state.Invalid, Stopwatch.GetElapsedTime(started, end), Stopwatch.GetElapsedTime(state.FirstRow ?? end, end));
     }
@@ -144,9 +158,11 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             parts[i] = w.Logged.WrittenMemory;
         }
         state.Scored += logged;
-        // The payload is copied out of the workers' buffers, which the chunk after next reuses.
+        // The payload is copied out of the workers' buffers, which the chunk after next reuses,
+        // into one of two payload buffers that alternate: this block's buffer last held the block
+        // before the previous one, which is committed (the previous call awaited it).
         var block = logged == 0 ? null : new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch",
-            PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts));
+            PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts, ref state.Payloads[state.Blocks++ % 2]));
         await pendingLog.ConfigureAwait(false);
         return block is not null ? log.AppendAsync(block) : Task.CompletedTask;
     }
@@ -158,6 +174,11 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     {
         private int _lineNumber;
         private byte[]? _blockHeader;
+
+        /// <summary>The two payload buffers blocks alternate between (see <see cref="FinishAsync"/>).</summary>
+        public byte[]?[] Payloads { get; } = new byte[]?[2];
+
+        public int Blocks { get; set; }
 
         public BatchContext Context { get; } = context;
 
