@@ -104,9 +104,11 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             // No half-written output is left behind under the temporary name; a block already
             // queued is committed or failed by the log before this returns.
             await pendingLog.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Release();
             File.Delete(tmp);
             throw;
         }
+        Release();
         File.Move(tmp, outputPath, overwrite: true);
         var end = Stopwatch.GetTimestamp();
         if (BatchWorker.Trace)
@@ -124,6 +126,22 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             Console.Error.WriteLine($"  {(end - origin) * 1000.0 / Stopwatch.Frequency,7:0.0} ms  end");
         }
         return new BatchResult(runId, state.Rows, state.Scored, state.Invalid, Stopwatch.GetElapsedTime(started, end), Stopwatch.GetElapsedTime(state.FirstRow ?? end, end));
+
+        // The native buffers, once no worker runs and no block waits in the log.
+        void Release()
+        {
+            foreach (var set in sets)
+            {
+                foreach (var w in set)
+                {
+                    w.Dispose();
+                }
+            }
+            foreach (var payload in state.Payloads)
+            {
+                payload.Dispose();
+            }
+        }
     }
 
     private BatchWorker[] NewWorkers(BatchContext context) =>
@@ -161,8 +179,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         // The payload is copied out of the workers' buffers, which the chunk after next reuses,
         // into one of two payload buffers that alternate: this block's buffer last held the block
         // before the previous one, which is committed (the previous call awaited it).
-        var block = logged == 0 ? null : new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch",
-            PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts, ref state.Payloads[state.Blocks++ % 2]));
+        PredictionBlock? block = null;
+        if (logged > 0)
+        {
+            var payload = state.Payloads[state.Blocks++ % 2];
+            payload.ResetWrittenCount();
+            PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts, payload);
+            block = new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch", payload.WrittenMemory);
+        }
         await pendingLog.ConfigureAwait(false);
         return block is not null ? log.AppendAsync(block) : Task.CompletedTask;
     }
@@ -176,7 +200,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         private byte[]? _blockHeader;
 
         /// <summary>The two payload buffers blocks alternate between (see <see cref="FinishAsync"/>).</summary>
-        public byte[]?[] Payloads { get; } = new byte[]?[2];
+        public NativeBufferWriter[] Payloads { get; } = [new(1 << 16), new(1 << 16)];
 
         public int Blocks { get; set; }
 

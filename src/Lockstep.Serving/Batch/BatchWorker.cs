@@ -21,7 +21,7 @@ namespace Lockstep.Serving.Batch;
 /// the row dictionary, the full validator with its findings and messages, and the model's
 /// <see cref="IScoringModel.Score"/> — the path every row took before.
 /// </summary>
-internal sealed class BatchWorker(IScoringModel model, BatchContext context)
+internal sealed class BatchWorker(IScoringModel model, BatchContext context) : IDisposable
 {
     /// <summary>Rows encoded and scored together: 128 × the feature width fits the small-object heap for up to 165 features.</summary>
     private const int SubBlockRows = 128;
@@ -53,10 +53,10 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     private bool _typedChecked;
 
     /// <summary>This slice's output lines, in order, as UTF-8.</summary>
-    public ArrayBufferWriter<byte> Output { get; } = new(1 << 16);
+    public NativeBufferWriter Output { get; } = new(1 << 16);
 
     /// <summary>This slice's scored rows in the log's block encoding (<see cref="PredictionBlockFormat.Row"/>).</summary>
-    public ArrayBufferWriter<byte> Logged { get; } = new(1 << 16);
+    public NativeBufferWriter Logged { get; } = new(1 << 16);
 
     public int LoggedRows { get; private set; }
 
@@ -85,7 +85,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         Logged.ResetWrittenCount();
         // Room for the slice up front (a scored row's output line is at most 64 bytes with no
         // findings, its log entry its line plus 41): one resize at most instead of a doubling
-        // series of copies into fresh memory.
+        // series of copies.
         var chars = 0L;
         for (var i = from; i < to; i++)
         {
@@ -334,6 +334,12 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     {
         var span = Output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         Output.Advance(Encoding.UTF8.GetBytes(text, span));
+    }
+
+    public void Dispose()
+    {
+        Output.Dispose();
+        Logged.Dispose();
     }
 
     private void Lap(int phase, ref long t)

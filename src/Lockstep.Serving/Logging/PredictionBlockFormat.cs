@@ -85,21 +85,17 @@ public static class PredictionBlockFormat
     }
 
     /// <summary>
-    /// <see cref="Compose(byte[], int, ReadOnlySpan{ReadOnlyMemory{byte}})"/> into
-    /// <paramref name="buffer"/>, replaced by a larger one (with room to spare) when it is too
-    /// small: a batch run reuses its buffers instead of allocating a large array per block.
-    /// Returns the payload's part of the buffer.
+    /// <see cref="Compose(byte[], int, ReadOnlySpan{ReadOnlyMemory{byte}})"/> appended to
+    /// <paramref name="buffer"/> (a batch run reuses its buffers instead of allocating a large
+    /// array per block).
     /// </summary>
-    public static ReadOnlyMemory<byte> Compose(byte[] header, int rows, ReadOnlySpan<ReadOnlyMemory<byte>> parts, ref byte[]? buffer)
+    public static void Compose(byte[] header, int rows, ReadOnlySpan<ReadOnlyMemory<byte>> parts, IBufferWriter<byte> buffer)
     {
         ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(buffer);
         var length = PayloadLength(header, parts);
-        if (buffer is null || buffer.Length < length)
-        {
-            buffer = new byte[length + (length / 8)];
-        }
-        Write(header, rows, parts, buffer);
-        return buffer.AsMemory(0, length);
+        Write(header, rows, parts, buffer.GetSpan(length));
+        buffer.Advance(length);
     }
 
     private static int PayloadLength(byte[] header, ReadOnlySpan<ReadOnlyMemory<byte>> parts)
