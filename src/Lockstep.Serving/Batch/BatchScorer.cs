@@ -9,9 +9,9 @@ namespace Lockstep.Serving.Batch;
 /// <summary>
 /// Scores a CSV file with the same validation, model and prediction log as the server; writes
 /// <c>row,score,probability,label,findings</c> to the output CSV in input order. Streaming with
-/// bounded memory: lines are read in chunks; each chunk is cut into one contiguous slice per core,
-/// each slice parsed, validated and scored by its own <see cref="BatchWorker"/> (own scorer, own
-/// buffers). A pipeline of two chunks: while the workers score chunk N, this thread writes chunk
+/// bounded memory: lines are read in chunks; each chunk is cut into contiguous slices (four per
+/// core, taken by whichever thread is free), each slice parsed, validated and scored by its own
+/// <see cref="BatchWorker"/> (own scorer, own buffers). A pipeline of two chunks: while the workers score chunk N, this thread writes chunk
 /// N − 1's slices in order, hands them to the log as one block (whose commit overlaps too) and
 /// reads chunk N + 1, so nothing waits for the file or the log but at the very end. Two sets of
 /// workers and line buffers alternate, so a chunk's results are never overwritten before they
@@ -64,7 +64,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 {
                     var lines = buffers[current];
                     var workers = sets[current];
-                    // Slices of at least 256 rows: a tiny chunk is not worth a second thread.
+                    // Slices of at least 256 rows: a tiny slice is not worth its scheduling.
                     var slices = Math.Clamp(lines.Count / 256, 1, workers.Length);
                     var first = state.Rows;
                     state.Rows += lines.Count;
@@ -144,8 +144,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         }
     }
 
+    /// <summary>
+    /// Four slices per core: Parallel.For hands them to whichever thread is free, so a core is
+    /// not left idle while the other finishes a slice that started late (the pool thread that
+    /// writes and reads between chunks takes its share when it is done). With one slice per core
+    /// the second slice of a chunk waited for that thread: measured a core idle for ~10 ms a chunk.
+    /// </summary>
     private BatchWorker[] NewWorkers(BatchContext context) =>
-        Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new BatchWorker(model, context)).ToArray();
+        Enumerable.Range(0, Environment.ProcessorCount * 4).Select(_ => new BatchWorker(model, context)).ToArray();
 
     /// <summary>
     /// A scored chunk: the first malformed line stops the run; else its slices are written in

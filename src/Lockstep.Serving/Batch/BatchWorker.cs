@@ -199,11 +199,25 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
             _typedChecked = true;
             if (model is BundleScoringModel bundle && context.TypedPath)
             {
-                var columns = header.Select((h, c) => context.Dropped[c] ? null : h).ToArray();
-                var encoder = bundle.Model.Transformer.CreateRowEncoder(columns);
-                if (encoder.CoversEveryEncoder)
+                // The check and the encoder are thread-safe and the same for every worker of the
+                // run: built once; each worker has its own scorer (buffers) and cells.
+                (CleanCellsCheck Clean, RowEncoder Encoder) shared;
+                lock (context)
                 {
-                    _typed = new TypedPath(new CleanCellsCheck(bundle.Model.Bundle.Expectations, columns), encoder, bundle.Model.CreateScorer(), bundle.Model.Transformer.Width);
+                    if (context.TypedShared is null)
+                    {
+                        var columns = new string?[header.Length];
+                        for (var c = 0; c < header.Length; c++)
+                        {
+                            columns[c] = context.Dropped[c] ? null : header[c];
+                        }
+                        context.TypedShared = (new CleanCellsCheck(bundle.Model.Bundle.Expectations, columns), bundle.Model.Transformer.CreateRowEncoder(columns));
+                    }
+                    shared = context.TypedShared.Value;
+                }
+                if (shared.Encoder.CoversEveryEncoder)
+                {
+                    _typed = new TypedPath(shared.Clean, shared.Encoder, bundle.Model.CreateScorer(), bundle.Model.Transformer.Width);
                     _parsed = new ParsedCell[header.Length];
                 }
             }
