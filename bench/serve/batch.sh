@@ -8,6 +8,9 @@
 # Prints one JSON summary on stdout: best scoring-phase and whole-command rows/s, the best
 # user+system CPU seconds of the whole command, the ratios, and the load average before and after.
 # Usage: bench/serve/batch.sh [RUNS]      (default 5)
+# BUILD=DIR uses an already-published build instead of publishing this tree; BASELINE=DIR adds a
+# second build, run interleaved with it. Each build runs through its `lockstep` executable (the
+# shipped way; `dotnet lockstep.dll` for a framework-dependent folder without one).
 set -euo pipefail
 RUNS=${1:-5}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,19 +22,26 @@ WORK=$(mktemp -d /tmp/lockstep-bench-batch.XXXXXX)
 COLS=age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 
-echo "# publishing the CLI (ReadyToRun) and training the bundle" >&2
-"$ROOT/scripts/publish.sh" "$WORK/r2r" >&2
+if [ -n "${BUILD:-}" ]; then
+  ln -s "$(cd "$BUILD" && pwd)" "$WORK/r2r"
+else
+  echo "# publishing the CLI (ReadyToRun)" >&2
+  "$ROOT/scripts/publish.sh" "$WORK/r2r" >&2
+fi
+echo "# training the bundle" >&2
 dotnet build -c Release "$HERE/TrainAdult" -v q -nologo >/dev/null
 dotnet "$HERE/TrainAdult/bin/Release/net10.0/Lockstep.Bench.TrainAdult.dll" "$DATA" "$WORK/adult.lsb" >&2
 PEER1=$(cd "$PEERS" && /usr/bin/python3 adult_train.py "$DATA" "$WORK/adult.joblib")
 
 builds=("$WORK/r2r")
 [ -n "${BASELINE:-}" ] && builds+=("$BASELINE")
-for b in "${builds[@]}"; do mkdir -p "$WORK/ws-$(basename "$b")" && (cd "$WORK/ws-$(basename "$b")" && dotnet "$b/lockstep.dll" init --name bench >/dev/null); done
+run() { local b=$1; shift; if [ -x "$b/lockstep" ]; then "$b/lockstep" "$@"; else dotnet "$b/lockstep.dll" "$@"; fi; }
+for b in "${builds[@]}"; do mkdir -p "$WORK/ws-$(basename "$b")" && (cd "$WORK/ws-$(basename "$b")" && run "$b" init --name bench >/dev/null); done
 for i in $(seq 1 "$RUNS"); do
   for b in "${builds[@]}"; do
     name=$(basename "$b")
-    { /usr/bin/time -f "CPU %U %S" dotnet "$b/lockstep.dll" -w "$WORK/ws-$name" --json predict "$WORK/adult.lsb" --name adult \
+    exe=("$b/lockstep"); [ -x "$b/lockstep" ] || exe=(dotnet "$b/lockstep.dll")
+    { /usr/bin/time -f "CPU %U %S" "${exe[@]}" -w "$WORK/ws-$name" --json predict "$WORK/adult.lsb" --name adult \
         --input "$DATA/adult.test" --output "$WORK/scores-$name.csv" --columns $COLS --drop income || true; } > "$WORK/run-$name-$i.txt" 2>&1
   done
 done

@@ -167,8 +167,11 @@ public sealed class LoadedModel
         }
     }
 
-    /// <summary>A scorer with its own engine for one thread or worker (no pool, no lock per row).</summary>
-    public ModelScorer CreateScorer() => new(this, NewSlot());
+    /// <summary>
+    /// A scorer with its own engine for one thread or worker (no pool, no lock per row). The engine
+    /// is built at the first row that needs it: where the tree evaluator scores every row, never.
+    /// </summary>
+    public ModelScorer CreateScorer() => new(this, NewSlot(deferEngine: true));
 
     /// <summary>
     /// Predicts many already-featurized vectors through ML.NET's batch path (one Transform per
@@ -228,16 +231,17 @@ public sealed class LoadedModel
 
     private EngineSlot Rent() => _pool.TryTake(out var slot) ? slot : NewSlot();
 
-    private EngineSlot NewSlot()
+    /// <param name="deferEngine">True: the engines are built at first use (pooled slots are built warm).</param>
+    private EngineSlot NewSlot(bool deferEngine = false)
     {
         if (_members.Length == 1)
         {
-            return new EngineSlot(_ml, _members[0], _inputDefinition, Transformer.Width, Task);
+            return new EngineSlot(_ml, _members[0], _inputDefinition, Transformer.Width, Task, deferEngine: deferEngine);
         }
         var input = new FeatureInput { Features = new float[Transformer.Width] };
-        return new EngineSlot(_ml, _members[0], _inputDefinition, Transformer.Width, Task, input)
+        return new EngineSlot(_ml, _members[0], _inputDefinition, Transformer.Width, Task, input, deferEngine)
         {
-            Members = _members.Skip(1).Select(m => new EngineSlot(_ml, m, _inputDefinition, Transformer.Width, Task, input)).ToArray(),
+            Members = _members.Skip(1).Select(m => new EngineSlot(_ml, m, _inputDefinition, Transformer.Width, Task, input, deferEngine)).ToArray(),
             MemberPredictions = new Prediction[_members.Length],
         };
     }

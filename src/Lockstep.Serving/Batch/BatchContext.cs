@@ -24,6 +24,9 @@ internal sealed class BatchContext(BatchOptions options, DateTimeOffset at, stri
     /// <summary><see cref="Na"/> looked up by a cell's text without making a string of it.</summary>
     public Lockstep.ML.Features.OrdinalSpanIndex NaSpans { get; } = new([.. options.NaValues, ""]);
 
+    /// <summary>The typed path's clean check and row encoder for this run's header, built by the first worker that needs them (under a lock on this context).</summary>
+    public (Scoring.CleanCellsCheck Clean, Lockstep.ML.Features.RowEncoder Encoder)? TypedShared { get; set; }
+
     public void SetHeader(string[] header)
     {
         var drop = new HashSet<string>(Options.Drop, StringComparer.Ordinal);

@@ -9,9 +9,9 @@ namespace Lockstep.Serving.Batch;
 /// <summary>
 /// Scores a CSV file with the same validation, model and prediction log as the server; writes
 /// <c>row,score,probability,label,findings</c> to the output CSV in input order. Streaming with
-/// bounded memory: lines are read in chunks; each chunk is cut into one contiguous slice per core,
-/// each slice parsed, validated and scored by its own <see cref="BatchWorker"/> (own scorer, own
-/// buffers). A pipeline of two chunks: while the workers score chunk N, this thread writes chunk
+/// bounded memory: lines are read in chunks; each chunk is cut into contiguous slices (four per
+/// core, taken by whichever thread is free), each slice parsed, validated and scored by its own
+/// <see cref="BatchWorker"/> (own scorer, own buffers). A pipeline of two chunks: while the workers score chunk N, this thread writes chunk
 /// N − 1's slices in order, hands them to the log as one block (whose commit overlaps too) and
 /// reads chunk N + 1, so nothing waits for the file or the log but at the very end. Two sets of
 /// workers and line buffers alternate, so a chunk's results are never overwritten before they
@@ -59,11 +59,12 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 Chunk? previous = null;
                 var current = 0;
                 state.Read(buffers[current]);
+                BatchWorker.Mark($"first read end gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
                 while (buffers[current].Count > 0)
                 {
                     var lines = buffers[current];
                     var workers = sets[current];
-                    // Slices of at least 256 rows: a tiny chunk is not worth a second thread.
+                    // Slices of at least 256 rows: a tiny slice is not worth its scheduling.
                     var slices = Math.Clamp(lines.Count / 256, 1, workers.Length);
                     var first = state.Rows;
                     state.Rows += lines.Count;
@@ -72,9 +73,12 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                     {
                         if (previous is not null)
                         {
+                            BatchWorker.Mark("finish start");
                             pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
+                            BatchWorker.Mark("finish end");
                         }
                         state.Read(buffers[1 - current]);
+                        BatchWorker.Mark("read end");
                     }
                     finally
                     {
@@ -87,9 +91,12 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 }
                 if (previous is not null)
                 {
+                    BatchWorker.Mark("finish start");
                     pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
+                    BatchWorker.Mark("finish end");
                 }
                 await pendingLog.ConfigureAwait(false);
+                BatchWorker.Mark("log done");
             }
         }
         catch
@@ -97,9 +104,11 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             // No half-written output is left behind under the temporary name; a block already
             // queued is committed or failed by the log before this returns.
             await pendingLog.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Release();
             File.Delete(tmp);
             throw;
         }
+        Release();
         File.Move(tmp, outputPath, overwrite: true);
         var end = Stopwatch.GetTimestamp();
         if (BatchWorker.Trace)
@@ -107,13 +116,42 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             var workers = sets.SelectMany(s => s).ToArray();
             string[] names = ["parse", "validate", "findings", "model", "csv", "block"];
             Console.Error.WriteLine(string.Join(" ", names.Select((n, i) => $"{n}={workers.Sum(w => w.Ticks[i]) * 1000.0 / Stopwatch.Frequency:0.0}ms"))
-                + $" log-insert={PredictionLog.TraceInsertTicks * 1000.0 / Stopwatch.Frequency:0.0}ms log-commit={PredictionLog.TraceCommitTicks * 1000.0 / Stopwatch.Frequency:0.0}ms typed-rows={workers.Sum(w => w.TypedRows)}");
+                + $" log-insert={PredictionLog.TraceInsertTicks * 1000.0 / Stopwatch.Frequency:0.0}ms log-commit={PredictionLog.TraceCommitTicks * 1000.0 / Stopwatch.Frequency:0.0}ms typed-rows={workers.Sum(w => w.TypedRows)}"
+                + $" gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
+            var origin = state.FirstRow ?? started;
+            foreach (var (at, thread, what) in BatchWorker.Timeline)
+            {
+                Console.Error.WriteLine($"  {(at - origin) * 1000.0 / Stopwatch.Frequency,7:0.0} ms  t{thread}  {what}");
+            }
+            Console.Error.WriteLine($"  {(end - origin) * 1000.0 / Stopwatch.Frequency,7:0.0} ms  end");
         }
         return new BatchResult(runId, state.Rows, state.Scored, state.Invalid, Stopwatch.GetElapsedTime(started, end), Stopwatch.GetElapsedTime(state.FirstRow ?? end, end));
+
+        // The native buffers, once no worker runs and no block waits in the log.
+        void Release()
+        {
+            foreach (var set in sets)
+            {
+                foreach (var w in set)
+                {
+                    w.Dispose();
+                }
+            }
+            foreach (var payload in state.Payloads)
+            {
+                payload.Dispose();
+            }
+        }
     }
 
+    /// <summary>
+    /// Four slices per core: Parallel.For hands them to whichever thread is free, so a core is
+    /// not left idle while the other finishes a slice that started late (the pool thread that
+    /// writes and reads between chunks takes its share when it is done). With one slice per core
+    /// the second slice of a chunk waited for that thread: measured a core idle for ~10 ms a chunk.
+    /// </summary>
     private BatchWorker[] NewWorkers(BatchContext context) =>
-        Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new BatchWorker(model, context)).ToArray();
+        Enumerable.Range(0, Environment.ProcessorCount * 4).Select(_ => new BatchWorker(model, context)).ToArray();
 
     /// <summary>
     /// A scored chunk: the first malformed line stops the run; else its slices are written in
@@ -144,9 +182,17 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             parts[i] = w.Logged.WrittenMemory;
         }
         state.Scored += logged;
-        // The payload is copied out of the workers' buffers, which the chunk after next reuses.
-        var block = logged == 0 ? null : new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch",
-            PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts));
+        // The payload is copied out of the workers' buffers, which the chunk after next reuses,
+        // into one of two payload buffers that alternate: this block's buffer last held the block
+        // before the previous one, which is committed (the previous call awaited it).
+        PredictionBlock? block = null;
+        if (logged > 0)
+        {
+            var payload = state.Payloads[state.Blocks++ % 2];
+            payload.ResetWrittenCount();
+            PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts, payload);
+            block = new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch", payload.WrittenMemory);
+        }
         await pendingLog.ConfigureAwait(false);
         return block is not null ? log.AppendAsync(block) : Task.CompletedTask;
     }
@@ -158,6 +204,11 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     {
         private int _lineNumber;
         private byte[]? _blockHeader;
+
+        /// <summary>The two payload buffers blocks alternate between (see <see cref="FinishAsync"/>).</summary>
+        public NativeBufferWriter[] Payloads { get; } = [new(1 << 16), new(1 << 16)];
+
+        public int Blocks { get; set; }
 
         public BatchContext Context { get; } = context;
 

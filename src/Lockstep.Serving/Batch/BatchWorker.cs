@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Lockstep.ML.Features;
 using Lockstep.Serving.Logging;
@@ -22,9 +21,23 @@ namespace Lockstep.Serving.Batch;
 /// the row dictionary, the full validator with its findings and messages, and the model's
 /// <see cref="IScoringModel.Score"/> — the path every row took before.
 /// </summary>
-internal sealed class BatchWorker(IScoringModel model, BatchContext context)
+internal sealed class BatchWorker(IScoringModel model, BatchContext context) : IDisposable
 {
+    /// <summary>Rows encoded and scored together: 128 × the feature width fits the small-object heap for up to 165 features.</summary>
+    private const int SubBlockRows = 128;
+
     public static readonly bool Trace = Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_BATCH") == "1";
+
+    /// <summary>Trace mode: what happened when, on which thread (printed at the end of the run).</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentQueue<(long At, int Thread, string What)> Timeline = new();
+
+    public static void Mark(string what)
+    {
+        if (Trace)
+        {
+            Timeline.Enqueue((Stopwatch.GetTimestamp(), Environment.CurrentManagedThreadId, what));
+        }
+    }
 
     private readonly List<string> _cells = new(32);
     private readonly Dictionary<string, object?> _row = new(32, StringComparer.Ordinal);
@@ -34,13 +47,16 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     private float[] _matrix = [];
     private ML.Bundles.Prediction[] _predictions = [];
     private TypedPath? _typed;
+    private readonly Dictionary<string, byte[]> _labelCells = new(StringComparer.Ordinal);
+    private string? _label;
+    private byte[] _labelCell = [];
     private bool _typedChecked;
 
     /// <summary>This slice's output lines, in order, as UTF-8.</summary>
-    public ArrayBufferWriter<byte> Output { get; } = new(1 << 16);
+    public NativeBufferWriter Output { get; } = new(1 << 16);
 
     /// <summary>This slice's scored rows in the log's block encoding (<see cref="PredictionBlockFormat.Row"/>).</summary>
-    public ArrayBufferWriter<byte> Logged { get; } = new(1 << 16);
+    public NativeBufferWriter Logged { get; } = new(1 << 16);
 
     public int LoggedRows { get; private set; }
 
@@ -55,24 +71,62 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     /// <summary>Trace mode (LOCKSTEP_TRACE_BATCH=1): ticks per phase, see <see cref="BatchScorer"/>.</summary>
     public long[] Ticks { get; } = new long[6];
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
+    // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
     public void Score(IReadOnlyList<(int Number, string Text)> lines, int from, int to, long firstIndex)
     {
+        long[] ticks0 = [];
+        if (Trace)
+        {
+            Mark($"score {firstIndex + from}..{firstIndex + to} start");
+            ticks0 = (long[])Ticks.Clone();
+        }
         Output.ResetWrittenCount();
         Logged.ResetWrittenCount();
+        // Room for the slice up front (a scored row's output line is at most 64 bytes with no
+        // findings, its log entry its line plus 41): one resize at most instead of a doubling
+        // series of copies.
+        var chars = 0L;
+        for (var i = from; i < to; i++)
+        {
+            chars += lines[i].Text.Length;
+        }
+        Output.GetSpan((int)Math.Min((to - from) * 64L, 1 << 24));
+        Logged.GetSpan((int)Math.Min(chars + ((to - from) * 48L), 1 << 26));
         LoggedRows = 0;
         Blocked = 0;
         Error = null;
         var header = context.Header!;
         var typed = Typed(header);
+        long t = Trace ? Stopwatch.GetTimestamp() : 0;
+        for (var at = from; at < to; at += SubBlockRows)
+        {
+            if (!ScoreRows(lines, at, Math.Min(at + SubBlockRows, to), firstIndex, header, typed, ref t))
+            {
+                return;
+            }
+        }
+        if (Trace)
+        {
+            Mark($"score {firstIndex + from}..{firstIndex + to} end: {string.Join(" ", Ticks.Select((x, i) => $"{(x - ticks0[i]) * 1000.0 / Stopwatch.Frequency:0.0}"))}");
+        }
+    }
+
+    /// <summary>
+    /// Scores lines [from, to) of one sub-block: a feature matrix this small stays in the
+    /// small-object heap and in the core's cache (a whole slice's matrix, ~1 MB for adult, was a
+    /// large-object allocation per worker that set off full garbage collections in a short run).
+    /// False when a malformed line stopped the slice (<see cref="Error"/>).
+    /// </summary>
+    private bool ScoreRows(IReadOnlyList<(int Number, string Text)> lines, int from, int to, long firstIndex, string[] header, TypedPath? typed, ref long t)
+    {
         var count = to - from;
         if (_typedRow.Length < count)
         {
             _typedRow = new int[count];
         }
-        // Pass 1: rows the typed path is sure of are encoded into the slice's feature matrix.
+        // Pass 1: rows the typed path is sure of are encoded into the feature matrix.
         var block = 0;
-        long t = Trace ? Stopwatch.GetTimestamp() : 0;
         for (var i = from; i < to; i++)
         {
             _typedRow[i - from] = -1;
@@ -84,9 +138,9 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
             if (Split(line, header.Length) && typed.Clean.IsClean(line, _parsed))
             {
                 var width = typed.Width;
-                if (_matrix.Length < (block + 1) * width)
+                if (_matrix.Length < SubBlockRows * width)
                 {
-                    Array.Resize(ref _matrix, Math.Max((block + 1) * width, _matrix.Length * 2));
+                    _matrix = new float[SubBlockRows * width];
                 }
                 if (typed.Encoder.TryEncode(line, _parsed, _matrix.AsSpan(block * width, width)))
                 {
@@ -98,9 +152,9 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
         // Pass 2: the model scores them all at once.
         if (block > 0)
         {
-            if (_predictions.Length < block)
+            if (_predictions.Length < SubBlockRows)
             {
-                _predictions = new ML.Bundles.Prediction[Math.Max(block, _predictions.Length * 2)];
+                _predictions = new ML.Bundles.Prediction[SubBlockRows];
             }
             typed!.Scorer.PredictBlock(_matrix, block, _predictions);
             TypedRows += block;
@@ -121,7 +175,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
             if (_cells.Count != header.Length)
             {
                 Error = (lines[i].Number, $"{context.InputPath} line {lines[i].Number}: {_cells.Count} cells, but the header has {header.Length} columns; fix the line or the quoting");
-                return;
+                return false;
             }
             _row.Clear();
             for (var c = 0; c < header.Length; c++)
@@ -134,6 +188,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
             Lap(0, ref t);
             ScoreRow(index, line, ref t);
         }
+        return true;
     }
 
     /// <summary>The typed path for this header, or null when the model is not a bundle.</summary>
@@ -144,11 +199,25 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
             _typedChecked = true;
             if (model is BundleScoringModel bundle && context.TypedPath)
             {
-                var columns = header.Select((h, c) => context.Dropped[c] ? null : h).ToArray();
-                var encoder = bundle.Model.Transformer.CreateRowEncoder(columns);
-                if (encoder.CoversEveryEncoder)
+                // The check and the encoder are thread-safe and the same for every worker of the
+                // run: built once; each worker has its own scorer (buffers) and cells.
+                (CleanCellsCheck Clean, RowEncoder Encoder) shared;
+                lock (context)
                 {
-                    _typed = new TypedPath(new CleanCellsCheck(bundle.Model.Bundle.Expectations, columns), encoder, bundle.Model.CreateScorer(), bundle.Model.Transformer.Width);
+                    if (context.TypedShared is null)
+                    {
+                        var columns = new string?[header.Length];
+                        for (var c = 0; c < header.Length; c++)
+                        {
+                            columns[c] = context.Dropped[c] ? null : header[c];
+                        }
+                        context.TypedShared = (new CleanCellsCheck(bundle.Model.Bundle.Expectations, columns), bundle.Model.Transformer.CreateRowEncoder(columns));
+                    }
+                    shared = context.TypedShared.Value;
+                }
+                if (shared.Encoder.CoversEveryEncoder)
+                {
+                    _typed = new TypedPath(shared.Clean, shared.Encoder, bundle.Model.CreateScorer(), bundle.Model.Transformer.Width);
                     _parsed = new ParsedCell[header.Length];
                 }
             }
@@ -161,7 +230,8 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     /// run's reading of a cell (<see cref="PredictionBlockFormat.CellValue"/>); false for a line
     /// with a quote or the wrong number of cells (the dictionary path handles and reports those).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
+    // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
     private bool Split(string line, int expected)
     {
         if (line.Contains('"', StringComparison.Ordinal))
@@ -220,45 +290,57 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     }
 
     /// <summary>A scored row: its output line, and its entry in the chunk's log block.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
+    // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
     private void Scored(int index, string line, ModelScore score, string? findingsJson, ref long t)
     {
         // row,score,probability,label,findings with the numbers in round-trip form ("R"), as UTF-8
-        // straight into the slice's buffer.
-        Number(index);
-        Text(",");
-        Number(score.Score);
-        Text(",");
+        // straight into the slice's buffer: an int (≤ 11 bytes), two doubles (≤ 24 each), 3 commas.
+        var span = Output.GetSpan(64);
+        index.TryFormat(span, out var n, default, CultureInfo.InvariantCulture);
+        span[n++] = (byte)',';
+        score.Score.TryFormat(span[n..], out var w, "R", CultureInfo.InvariantCulture);
+        n += w;
+        span[n++] = (byte)',';
         if (score.Probability is { } probability)
         {
-            Number(probability);
+            probability.TryFormat(span[n..], out w, "R", CultureInfo.InvariantCulture);
+            n += w;
         }
-        Text(",");
-        Text(Quote(score.Label ?? ""));
-        Text(",");
+        span[n++] = (byte)',';
+        Output.Advance(n);
+        Output.Write(LabelCell(score.Label));
         if (findingsJson is not null)
         {
+            Text(",");
             Text(Quote(findingsJson));
+            Text("\n");
         }
-        Text("\n");
+        else
+        {
+            Output.Write(",\n"u8);
+        }
         Lap(4, ref t);
         PredictionBlockFormat.Row(Logged, index, line, score, findingsJson);
         LoggedRows++;
         Lap(5, ref t);
     }
 
-    // Not one generic method: its instantiations are not precompiled, and first-tier code would
-    // format every number of a short run.
+    /// <summary>The label's output cell as UTF-8 (quoted if need be), kept for the last label seen: a model has few labels, each one string.</summary>
+    private ReadOnlySpan<byte> LabelCell(string? label)
+    {
+        label ??= "";
+        if (!ReferenceEquals(label, _label))
+        {
+            _labelCell = _labelCells.TryGetValue(label, out var cached) ? cached : _labelCells[label] = Encoding.UTF8.GetBytes(Quote(label));
+            _label = label;
+        }
+        return _labelCell;
+    }
+
     private void Number(int value)
     {
         value.TryFormat(Output.GetSpan(16), out var n, default, CultureInfo.InvariantCulture);
-        Output.Advance(n);
-    }
-
-    private void Number(double value)
-    {
-        // "R": the same text as before (double.ToString("R")), at most 24 UTF-8 bytes.
-        value.TryFormat(Output.GetSpan(32), out var n, "R", CultureInfo.InvariantCulture);
         Output.Advance(n);
     }
 
@@ -266,6 +348,12 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context)
     {
         var span = Output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         Output.Advance(Encoding.UTF8.GetBytes(text, span));
+    }
+
+    public void Dispose()
+    {
+        Output.Dispose();
+        Logged.Dispose();
     }
 
     private void Lap(int phase, ref long t)

@@ -7,7 +7,9 @@ namespace Lockstep.Serving.Batch;
 /// reads it, with a shortcut for the commonest cells of a CSV file: plain integers (an optional
 /// minus and up to 15 digits), which convert exactly — every such value is below 2^53, so the
 /// conversion from the integer is the correctly rounded result the parser gives; "-0" is −0.0 as
-/// the parser gives. Anything else goes to <c>double.TryParse</c>.
+/// the parser gives. A cell starting with an ASCII letter other than i, n, I or N (the starts of
+/// "Infinity" and "NaN", which the parser accepts in any case) is no number without asking the
+/// parser: most text cells (categories) end here. Anything else goes to <c>double.TryParse</c>.
 /// </summary>
 internal static class CellNumber
 {
@@ -33,6 +35,11 @@ internal static class CellNumber
                 value = negative ? (n == 0 ? -0.0 : -(double)n) : n;
                 return true;
             }
+        }
+        if (text.Length > 0 && char.IsAsciiLetter(text[0]) && (text[0] | 0x20) is not ('i' or 'n'))
+        {
+            value = 0;
+            return false;
         }
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }

@@ -57,36 +57,67 @@ public static class PredictionBlockFormat
     public static void Row(IBufferWriter<byte> buffer, int rowIndex, ReadOnlySpan<char> line, ModelScore score, string? findingsJson)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        Int32(buffer, rowIndex);
-        Text(buffer, line);
-        var span = buffer.GetSpan(17);
-        BinaryPrimitives.WriteDoubleLittleEndian(span, score.Score);
-        span[8] = score.Probability.HasValue ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteDoubleLittleEndian(span[9..], score.Probability ?? 0);
-        buffer.Advance(17);
-        Text(buffer, score.Label);
-        Text(buffer, findingsJson);
+        // One span for the whole row (one call to the writer, not one per field).
+        var label = score.Label;
+        var max = 4 + 4 + Encoding.UTF8.GetMaxByteCount(line.Length) + 17
+            + 4 + (label is null ? 0 : Encoding.UTF8.GetMaxByteCount(label.Length))
+            + 4 + (findingsJson is null ? 0 : Encoding.UTF8.GetMaxByteCount(findingsJson.Length));
+        var span = buffer.GetSpan(max);
+        BinaryPrimitives.WriteInt32LittleEndian(span, rowIndex);
+        var at = 4;
+        at += Text(span[at..], line);
+        BinaryPrimitives.WriteDoubleLittleEndian(span[at..], score.Score);
+        span[at + 8] = score.Probability.HasValue ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteDoubleLittleEndian(span[(at + 9)..], score.Probability ?? 0);
+        at += 17;
+        at += Text(span[at..], label);
+        at += Text(span[at..], findingsJson);
+        buffer.Advance(at);
     }
 
     /// <summary>A block's payload: the header, the row count, then the rows as written by <see cref="Row"/>.</summary>
     public static byte[] Compose(byte[] header, int rows, ReadOnlySpan<ReadOnlyMemory<byte>> parts)
     {
         ArgumentNullException.ThrowIfNull(header);
+        var payload = new byte[PayloadLength(header, parts)];
+        Write(header, rows, parts, payload);
+        return payload;
+    }
+
+    /// <summary>
+    /// <see cref="Compose(byte[], int, ReadOnlySpan{ReadOnlyMemory{byte}})"/> appended to
+    /// <paramref name="buffer"/> (a batch run reuses its buffers instead of allocating a large
+    /// array per block).
+    /// </summary>
+    public static void Compose(byte[] header, int rows, ReadOnlySpan<ReadOnlyMemory<byte>> parts, IBufferWriter<byte> buffer)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(buffer);
+        var length = PayloadLength(header, parts);
+        Write(header, rows, parts, buffer.GetSpan(length));
+        buffer.Advance(length);
+    }
+
+    private static int PayloadLength(byte[] header, ReadOnlySpan<ReadOnlyMemory<byte>> parts)
+    {
         var length = header.Length + 4;
         foreach (var part in parts)
         {
             length += part.Length;
         }
-        var payload = new byte[length];
-        header.CopyTo(payload, 0);
-        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(header.Length), rows);
+        return length;
+    }
+
+    private static void Write(byte[] header, int rows, ReadOnlySpan<ReadOnlyMemory<byte>> parts, Span<byte> payload)
+    {
+        header.CopyTo(payload);
+        BinaryPrimitives.WriteInt32LittleEndian(payload[header.Length..], rows);
         var at = header.Length + 4;
         foreach (var part in parts)
         {
-            part.Span.CopyTo(payload.AsSpan(at));
+            part.Span.CopyTo(payload[at..]);
             at += part.Length;
         }
-        return payload;
     }
 
     /// <summary>Expands a logged block into one record per prediction, in row order.</summary>
@@ -188,6 +219,24 @@ public static class PredictionBlockFormat
         var n = Encoding.UTF8.GetBytes(value, span[4..]);
         BinaryPrimitives.WriteInt32LittleEndian(span, n);
         buffer.Advance(4 + n);
+    }
+
+    /// <summary>Writes a string (<see cref="Text(IBufferWriter{byte}, string?)"/>'s encoding) into <paramref name="span"/>, which has room for it; returns the bytes written.</summary>
+    private static int Text(Span<byte> span, string? value)
+    {
+        if (value is null)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span, -1);
+            return 4;
+        }
+        return Text(span, value.AsSpan());
+    }
+
+    private static int Text(Span<byte> span, ReadOnlySpan<char> value)
+    {
+        var n = Encoding.UTF8.GetBytes(value, span[4..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span, n);
+        return 4 + n;
     }
 
     private static int ReadInt32(ReadOnlyMemory<byte> payload, ref int at)

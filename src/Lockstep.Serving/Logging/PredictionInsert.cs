@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -63,7 +62,8 @@ internal sealed class PredictionInsert : IDisposable
         raw.sqlite3_reset(_rollback);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
+    // would JIT it at first call (a short run's critical path); the precompiled code does as well.
     public void Insert(PredictionRecord r)
     {
         var s = _statement;
@@ -139,7 +139,8 @@ internal sealed class PredictionInsert : IDisposable
         Check(rc);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
+    // would JIT it at first call (a short run's critical path); the precompiled code does as well.
     private void Text(int index, string value)
     {
         // SQLite keeps a binding until it is replaced, and model, bundle hash, source (and a

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Lockstep.Data.Schemas;
 using Lockstep.Data.Tables;
 using Lockstep.ML.Features;
@@ -50,7 +49,8 @@ internal sealed class CleanCellsCheck
         _columns = [.. list];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
+    // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
     public bool IsClean(ReadOnlySpan<char> line, ReadOnlySpan<ParsedCell> cells)
     {
         if (_never)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Lockstep.Data.Schemas;
 using Lockstep.Data.Tables;
 
@@ -25,7 +24,8 @@ internal sealed class CleanRowCheck
         _columns = schema.Columns.Select(c => new Column(c, c.Allowed is { } a ? new HashSet<string>(a, StringComparer.Ordinal) : null)).ToArray();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
+    // would JIT it at first call (a short run's critical path); the precompiled code does as well.
     public bool IsClean(IReadOnlyDictionary<string, object?> row)
     {
         var seen = 0;

@@ -135,6 +135,46 @@ public sealed class BatchScorerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_output_line_is_the_row_number_and_the_models_answer_in_round_trip_form()
+    {
+        // Pins the output text to the model's own answer formatted the plain way (string "R"
+        // formatting, label quoted only when it must be), independently of the scorer's UTF-8
+        // writer: the first 600 clean adult.test rows.
+        var input = Path.Combine(_root, "golden.csv");
+        var rows = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => l.Length > 0 && !l.StartsWith('#') && !l.StartsWith('|')).Take(600).ToList();
+        await File.WriteAllLinesAsync(input, rows);
+        var output = Path.Combine(_root, "golden-out.csv");
+
+        await new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"] }, default);
+
+        var lines = await File.ReadAllLinesAsync(output);
+        lines.Length.ShouldBe(rows.Count + 1);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var cells = rows[i].Split(',').Select(c => c.Trim()).ToArray();
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var c = 0; c < cells.Length; c++)
+            {
+                if (TestBundles.AdultColumns[c] != "income")
+                {
+                    row[TestBundles.AdultColumns[c]] = cells[c] is "" or "?" ? null
+                        : double.TryParse(cells[c], System.Globalization.NumberStyles.Float, inv, out var d) ? d : cells[c];
+                }
+            }
+            var findings = new List<FieldFinding>();
+            _model.Validate(row, i, findings);
+            if (findings.Count > 0)
+            {
+                continue;
+            }
+            var score = _model.Score(row);
+            var label = score.Label!.Contains(',', StringComparison.Ordinal) ? "\"" + score.Label + "\"" : score.Label;
+            lines[i + 1].ShouldBe($"{i},{score.Score.ToString("R", inv)},{score.Probability!.Value.ToString("R", inv)},{label},");
+        }
+    }
+
+    [Fact]
     public async Task The_typed_path_and_the_dictionary_path_write_the_same_output_and_log_the_same_predictions()
     {
         // adult.test, then rows that exercise each way out of the typed path: quotes, unknown and
