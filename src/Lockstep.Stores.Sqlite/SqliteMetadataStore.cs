@@ -379,16 +379,14 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     private static string Status(RunStatus status) => status.ToString().ToLowerInvariant();
 
-    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     internal static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    private static IReadOnlyDictionary<string, double> Metrics(string json) =>
-        JsonSerializer.Deserialize(json, StoreJsonContext.Default.DictionaryStringDouble) ?? [];
+    private static IReadOnlyDictionary<string, double> Metrics(string json) => StoreJson.ReadMetrics(json);
 
     private static string SerializeOutputs(IEnumerable<ArtifactBinding> outputs) =>
         JsonSerializer.Serialize(outputs.Select(o => new StoredOutput(o.Name, o.Hash.Hex, o.Size)).ToList(), StoreJsonContext.Default.ListStoredOutput);
 
-    private static List<ArtifactBinding> DeserializeOutputs(string json) =>
-        (JsonSerializer.Deserialize(json, StoreJsonContext.Default.ListStoredOutput) ?? []).Select(o => new ArtifactBinding(o.Name, ContentHash.Parse(o.Hash), o.Size, null)).ToList();
+    private static List<ArtifactBinding> DeserializeOutputs(string json) => StoreJson.ReadOutputs(json);
 }
