@@ -79,7 +79,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             cmd.Parameters.AddWithValue("$duration", step.DurationMs);
             cmd.Parameters.AddWithValue("$params", step.ParametersJson);
             cmd.Parameters.AddWithValue("$seed", (object?)step.Seed ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(step.Metrics, StoreJsonContext.Default.IReadOnlyDictionaryStringDouble));
+            cmd.Parameters.AddWithValue("$metrics", StoreJson.WriteMetrics(step.Metrics));
             cmd.Parameters.AddWithValue("$log", step.Log);
             cmd.Parameters.AddWithValue("$error", (object?)step.Error ?? DBNull.Value);
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -110,7 +110,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             cmd.Parameters.AddWithValue("$run", cacheEntry.RunId);
             cmd.Parameters.AddWithValue("$step", cacheEntry.StepId);
             cmd.Parameters.AddWithValue("$outputs", SerializeOutputs(cacheEntry.Outputs));
-            cmd.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(cacheEntry.Metrics, StoreJsonContext.Default.IReadOnlyDictionaryStringDouble));
+            cmd.Parameters.AddWithValue("$metrics", StoreJson.WriteMetrics(cacheEntry.Metrics));
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);

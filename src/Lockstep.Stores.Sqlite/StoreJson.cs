@@ -7,7 +7,8 @@ namespace Lockstep.Stores.Sqlite;
 
 /// <summary>
 /// Reads the JSON columns that a cached run reads for every step (a cache entry's outputs and
-/// metrics) with <see cref="Utf8JsonReader"/>, by hand. The source-generated context reads a
+/// metrics) with <see cref="Utf8JsonReader"/>, and writes the metrics column with
+/// <see cref="Utf8JsonWriter"/>, by hand. The source-generated context reads a
 /// <c>Dictionary&lt;string, double&gt;</c> through the serializer's generic dictionary converter
 /// over <c>double</c>, code no precompiled image holds: the JIT compiled ≈ 15 methods (one of
 /// 3.7 KB) for it in every cached run. Same grammar as the serializer's default options: exact
@@ -36,6 +37,30 @@ internal static class StoreJson
             result[name] = reader.GetDouble();
         }
         return result;
+    }
+
+    /// <summary>
+    /// A metrics column, as the serializer's default options write it (the same escaping and
+    /// number format: both go through <see cref="Utf8JsonWriter"/>). A cached step has no new
+    /// metrics, so the common case writes "{}" without enumerating anything.
+    /// </summary>
+    public static string WriteMetrics(IReadOnlyDictionary<string, double> metrics)
+    {
+        if (metrics.Count == 0)
+        {
+            return "{}";
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in metrics)
+            {
+                writer.WriteNumber(name, value);
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>An outputs column: <c>[{"Name": …, "Hash": …, "Size": …}, …]</c>.</summary>
