@@ -26,17 +26,24 @@ internal sealed class CliSession : IAsyncDisposable
         Err = error;
         Json = parse.GetValue(GlobalOptions.Json);
         Interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected && !Json;
-        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        Console = CreateConsole(output, Interactive);
+    }
+
+    /// <summary>The Spectre console over <paramref name="output"/>: detected capabilities at a terminal, plain 160 columns otherwise.</summary>
+    internal static IAnsiConsole CreateConsole(TextWriter output, bool interactive)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
-            Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
-        if (!Interactive)
+        if (!interactive)
         {
-            Console.Profile.Width = 160;
+            console.Profile.Width = 160;
         }
+        return console;
     }
 
     public ParseResult Parse { get; }

@@ -79,7 +79,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             cmd.Parameters.AddWithValue("$duration", step.DurationMs);
             cmd.Parameters.AddWithValue("$params", step.ParametersJson);
             cmd.Parameters.AddWithValue("$seed", (object?)step.Seed ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(step.Metrics, StoreJsonContext.Default.IReadOnlyDictionaryStringDouble));
+            cmd.Parameters.AddWithValue("$metrics", StoreJson.WriteMetrics(step.Metrics));
             cmd.Parameters.AddWithValue("$log", step.Log);
             cmd.Parameters.AddWithValue("$error", (object?)step.Error ?? DBNull.Value);
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -110,7 +110,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             cmd.Parameters.AddWithValue("$run", cacheEntry.RunId);
             cmd.Parameters.AddWithValue("$step", cacheEntry.StepId);
             cmd.Parameters.AddWithValue("$outputs", SerializeOutputs(cacheEntry.Outputs));
-            cmd.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(cacheEntry.Metrics, StoreJsonContext.Default.IReadOnlyDictionaryStringDouble));
+            cmd.Parameters.AddWithValue("$metrics", StoreJson.WriteMetrics(cacheEntry.Metrics));
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -379,16 +379,14 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     private static string Status(RunStatus status) => status.ToString().ToLowerInvariant();
 
-    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     internal static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    private static IReadOnlyDictionary<string, double> Metrics(string json) =>
-        JsonSerializer.Deserialize(json, StoreJsonContext.Default.DictionaryStringDouble) ?? [];
+    private static IReadOnlyDictionary<string, double> Metrics(string json) => StoreJson.ReadMetrics(json);
 
     private static string SerializeOutputs(IEnumerable<ArtifactBinding> outputs) =>
         JsonSerializer.Serialize(outputs.Select(o => new StoredOutput(o.Name, o.Hash.Hex, o.Size)).ToList(), StoreJsonContext.Default.ListStoredOutput);
 
-    private static List<ArtifactBinding> DeserializeOutputs(string json) =>
-        (JsonSerializer.Deserialize(json, StoreJsonContext.Default.ListStoredOutput) ?? []).Select(o => new ArtifactBinding(o.Name, ContentHash.Parse(o.Hash), o.Size, null)).ToList();
+    private static List<ArtifactBinding> DeserializeOutputs(string json) => StoreJson.ReadOutputs(json);
 }

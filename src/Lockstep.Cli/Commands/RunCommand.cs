@@ -182,18 +182,23 @@ internal static class RunCommand
 
     private static void PrintResult(CliSession session, RunResult result)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumns("step", "status", "time", "outputs", "why");
+        string[] headers = ["step", "status", "time", "outputs", "why"];
+        var rows = new List<IReadOnlyList<string>>();
         foreach (var s in result.Steps)
         {
             var outputs = string.Join("\n", s.Outputs.Select(o => $"{o.Name} {o.Hash.Short}"));
-            table.AddRow(
-                Markup.Escape(s.StepId),
-                Markup.Escape(Render.StatusWord(s)),
-                Render.Seconds(s.DurationMs),
-                Markup.Escape(outputs),
-                Markup.Escape(s.Error ?? s.CacheReason));
+            rows.Add([s.StepId, Render.StatusWord(s), Render.Seconds(s.DurationMs), outputs, s.Error ?? s.CacheReason]);
         }
-        session.Console.Write(table);
+        // The same text without Spectre's layout when the table is plain and fits (PlainTable says when).
+        if (!PlainTable.TryWrite(session.Console, session.Out, headers, rows))
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns(headers);
+            foreach (var row in rows)
+            {
+                table.AddRow(Markup.Escape(row[0]), Markup.Escape(row[1]), row[2], Markup.Escape(row[3]), Markup.Escape(row[4]));
+            }
+            session.Console.Write(table);
+        }
         var ran = result.Steps.Count(s => s.Status == StepStatus.Succeeded && !s.Cached);
         var cached = result.Steps.Count(s => s.Cached);
         var elapsed = (result.Run.FinishedAt!.Value - result.Run.StartedAt).TotalMilliseconds;

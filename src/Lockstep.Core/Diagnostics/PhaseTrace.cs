@@ -23,10 +23,17 @@ public static class PhaseTrace
     /// <summary>Writes the time since the previous mark and since the process started.</summary>
     public static void Mark(string phase)
     {
-        if (!Enabled)
+        // The check alone, so that a run without the trace never needs the writer's code: the
+        // shipped image does not hold it, and the JIT compiled all of it (≈ 1.2 KB) in every process.
+        if (Enabled)
         {
-            return;
+            Write(phase);
         }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Write(string phase)
+    {
         lock (Gate)
         {
             if (!_started)

@@ -43,8 +43,10 @@ internal static class Blake3Compression
     /// into <paramref name="cv"/> in place. The result is the first half of the compression output,
     /// which is both the next chaining value and, with <see cref="Root"/> set, the 32-byte hash.
     /// </summary>
-    // Fully optimised from the first call: a first large file must not run on tier-0 code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: that attribute keeps a method out of ReadyToRun images, so the
+    // shipped build JIT-compiled this 3.5 KB method with full optimisation in every process (a
+    // cached run hashes its pipeline file and inputs with it). The ReadyToRun code is optimised;
+    // a JIT build calls it often enough to be re-compiled at tier 1 within the first large file.
     internal static void Compress(Span<uint> cv, ReadOnlySpan<byte> block, ulong counter, uint blockLength, uint flags)
     {
         if (cv.Length < 8 || block.Length < BlockLength)

@@ -102,6 +102,24 @@ public static class CanonicalJson
 
     private static void WriteNumber(StringBuilder sb, JsonValue value)
     {
+        // Integers below 9e15 from the number's JSON text first: every branch below writes such a
+        // value as the same integer text, and TryGetValue<T> is a generic virtual method whose
+        // instantiations the precompiled image lacks (this method and 5 more were JIT-compiled in
+        // every run). Larger integers and fractions take the typed path, unchanged.
+        if (long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var small) && Math.Abs(small) < 9_000_000_000_000_000)
+        {
+            sb.Append(small.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+        WriteTypedNumber(sb, value);
+    }
+
+    // A method of its own, so that the common path above stays precompiled: the shipped image
+    // leaves out a method with these generic virtual calls (or its double-to-long cast), and the
+    // JIT compiled all of it, 1 KB, in every run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void WriteTypedNumber(StringBuilder sb, JsonValue value)
+    {
         if (value.TryGetValue<long>(out var l))
         {
             sb.Append(l.ToString(CultureInfo.InvariantCulture));

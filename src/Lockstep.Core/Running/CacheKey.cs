@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lockstep.Hashing;
+using Lockstep.Storage;
 
 namespace Lockstep.Running;
 
@@ -10,15 +11,15 @@ namespace Lockstep.Running;
 /// </summary>
 public sealed record CacheKey(string Key, JsonObject Document)
 {
-    public static CacheKey Create(string type, string code, JsonObject parameters, IEnumerable<(string Name, ContentHash Hash)> inputs, IEnumerable<string> outputs, string environmentJson, long? seed, string? externalState = null)
+    public static CacheKey Create(string type, string code, JsonObject parameters, IEnumerable<ArtifactBinding> inputs, IEnumerable<string> outputs, string environmentJson, long? seed, string? externalState = null)
     {
-        // Sorted through a string array rather than LINQ over (name, hash) tuples: generic code
-        // over a struct of our own is not in the framework's precompiled code, so each such sort
-        // costs a fully cached run its JIT time.
+        // Bindings (a class), sorted through a string array, rather than LINQ over (name, hash)
+        // tuples: generic code over a struct of our own is not in the precompiled image, so each
+        // such enumerator or sort cost a fully cached run its JIT time.
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, hash) in inputs)
+        foreach (var input in inputs)
         {
-            byName[name] = hash.Hex;
+            byName[input.Name] = input.Hash.Hex;
         }
         var names = byName.Keys.ToArray();
         Array.Sort(names, StringComparer.Ordinal);

@@ -59,7 +59,9 @@ public static class EnvironmentFingerprint
     /// <summary>The application's dependency graph from its deps.json.</summary>
     internal sealed class DepsGraph
     {
-        private readonly Dictionary<string, (string Version, string[] Dependencies)> _libraries = new(StringComparer.OrdinalIgnoreCase);
+        // A class, not a (version, dependencies) tuple: the dictionary's code over a struct value
+        // is not in the precompiled image, and every run reads this graph (JIT-compiled each time).
+        private readonly Dictionary<string, Library> _libraries = new(StringComparer.OrdinalIgnoreCase);
 
         public static DepsGraph? LoadForEntryAssembly()
         {
@@ -91,10 +93,16 @@ public static class EnvironmentFingerprint
                     }
                     var id = library.Name[..slash];
                     var version = library.Name[(slash + 1)..];
-                    var deps = library.Value.TryGetProperty("dependencies", out var d)
-                        ? d.EnumerateObject().Select(p => p.Name).ToArray()
-                        : [];
-                    graph._libraries.TryAdd(id, (version, deps));
+                    var deps = new List<string>();
+                    if (library.Value.TryGetProperty("dependencies", out var d))
+                    {
+                        // A loop, not LINQ over JsonProperty (a struct): see _libraries.
+                        foreach (var p in d.EnumerateObject())
+                        {
+                            deps.Add(p.Name);
+                        }
+                    }
+                    graph._libraries.TryAdd(id, new Library(version, deps.ToArray()));
                 }
             }
             return graph;
@@ -141,6 +149,8 @@ public static class EnvironmentFingerprint
             }
             return result;
         }
+
+        private sealed record Library(string Version, string[] Dependencies);
     }
 
     /// <summary>Every package and project in the application's deps.json, sorted.</summary>

@@ -18,6 +18,33 @@ public sealed class CanonicalJsonTests
     public void Numbers_that_mean_the_same_serialise_alike(string written, string canonical) =>
         CanonicalJson.Canonicalize(written).ShouldBe(canonical);
 
+    public static TheoryData<JsonValue, string> TypedNumbers => new()
+    {
+        { JsonValue.Create(5L), "5" },
+        { JsonValue.Create(-7), "-7" },
+        { JsonValue.Create(2.0), "2" },
+        { JsonValue.Create(2.5), "2.5" },
+        { JsonValue.Create(3m), "3" },
+        { JsonValue.Create(1.10m), "1.1" },
+        { JsonValue.Create(0.1f), "0.10000000149011612" },
+        { JsonValue.Create((short)12), "12" },
+        { JsonValue.Create(8_999_999_999_999_999L), "8999999999999999" },
+        { JsonValue.Create(10_000_000_000_000_000L), "10000000000000000" },
+        { JsonValue.Create(10_000_000_000_000_000m), "10000000000000000" },
+        { JsonValue.Create(10_000_000_000_000_000UL), "10000000000000000" },
+        { JsonValue.Create(10_000_000_000_000_000.0), "10000000000000000" },
+        { JsonValue.Create(1e300), "1E+300" },
+        { JsonValue.Create(ulong.MaxValue), "1.8446744073709552E+19" },
+        { (JsonValue)JsonNode.Parse("12345678901234567")!, "12345678901234567" },
+        { (JsonValue)JsonNode.Parse("-0")!, "0" },
+        { (JsonValue)JsonNode.Parse("4.0")!, "4" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TypedNumbers))]
+    public void Numbers_of_every_type_serialise_as_their_value(JsonValue value, string canonical) =>
+        CanonicalJson.Serialize(value).ShouldBe(canonical);
+
     [Fact]
     public void Control_characters_and_quotes_are_escaped() =>
         CanonicalJson.Serialize(JsonValue.Create("a\"b\\c\n\u0001")).ShouldBe("\"a\\\"b\\\\c\\n\\u0001\"");

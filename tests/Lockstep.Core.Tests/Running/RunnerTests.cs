@@ -192,6 +192,16 @@ public sealed class RunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_ids_are_the_start_time_and_six_random_hex_digits()
+    {
+        var first = await _h.RunAsync(Chain);
+        var second = await _h.RunAsync(Chain);
+        first.Run.Id.ShouldMatch("^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$");
+        first.Run.Id[..15].ShouldBe(first.Run.StartedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        second.Run.Id.ShouldNotBe(first.Run.Id);
+    }
+
+    [Fact]
     public async Task A_command_step_reads_inputs_and_writes_outputs_through_placeholders()
     {
         var r = await _h.RunAsync("""

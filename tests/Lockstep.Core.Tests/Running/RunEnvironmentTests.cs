@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Lockstep.Running;
+
+namespace Lockstep.Tests.Running;
+
+public sealed class RunEnvironmentTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lockstep-git-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public RunEnvironmentTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        foreach (var f in Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories))
+        {
+            File.SetAttributes(f, FileAttributes.Normal);
+        }
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Git(params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "t";
+        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "t@example.org";
+        using var p = Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        p.ExitCode.ShouldBe(0, $"git {string.Join(' ', args)}");
+        return output.Trim();
+    }
+
+    [Fact]
+    public async Task The_source_of_a_git_workspace_names_its_commit_branch_and_changed_files()
+    {
+        Git("init", "-q", "-b", "main");
+        await File.WriteAllTextAsync(Path.Combine(_dir, "a.txt"), "one");
+        await File.WriteAllTextAsync(Path.Combine(_dir, "b.txt"), "two");
+        Git("add", ".");
+        Git("commit", "-q", "-m", "first");
+        var head = Git("rev-parse", "HEAD");
+
+        var clean = await RunEnvironment.CaptureSourceAsync(_dir, default);
+        clean["vcs"]!.GetValue<string>().ShouldBe("git");
+        clean["revision"]!.GetValue<string>().ShouldBe(head);
+        clean["branch"]!.GetValue<string>().ShouldBe("main");
+        clean["dirty"]!.GetValue<bool>().ShouldBeFalse();
+
+        await File.WriteAllTextAsync(Path.Combine(_dir, "a.txt"), "changed");
+        await File.WriteAllTextAsync(Path.Combine(_dir, "b.txt"), "changed too");
+        var dirty = await RunEnvironment.CaptureSourceAsync(_dir, default);
+        dirty["dirty"]!.GetValue<bool>().ShouldBeTrue();
+        dirty["changed_files"]!.GetValue<int>().ShouldBe(2);
+        CanonicalText(dirty).ShouldBe(CanonicalText(RunEnvironment.CaptureSource(_dir)));
+    }
+
+    [Fact]
+    public async Task A_folder_outside_any_repository_has_no_version_control() =>
+        (await RunEnvironment.CaptureSourceAsync(_dir, default))["vcs"]!.GetValue<string>().ShouldBe("none");
+
+    private static string CanonicalText(JsonObject o) => Lockstep.Hashing.CanonicalJson.Serialize(o);
+}
