@@ -294,18 +294,17 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
     private void Scored(int index, string line, ModelScore score, string? findingsJson, ref long t)
     {
-        // row,score,probability,label,findings with the numbers in round-trip form ("R"), as UTF-8
+        // row,score,probability,label,findings with the numbers in round-trip form ("R", written by
+        // RoundTripText: the framework's formatter runs as first-tier JIT code here), as UTF-8
         // straight into the slice's buffer: an int (≤ 11 bytes), two doubles (≤ 24 each), 3 commas.
         var span = Output.GetSpan(64);
         index.TryFormat(span, out var n, default, CultureInfo.InvariantCulture);
         span[n++] = (byte)',';
-        score.Score.TryFormat(span[n..], out var w, "R", CultureInfo.InvariantCulture);
-        n += w;
+        n += RoundTripText.Write(score.Score, span[n..]);
         span[n++] = (byte)',';
         if (score.Probability is { } probability)
         {
-            probability.TryFormat(span[n..], out w, "R", CultureInfo.InvariantCulture);
-            n += w;
+            n += RoundTripText.Write(probability, span[n..]);
         }
         span[n++] = (byte)',';
         Output.Advance(n);

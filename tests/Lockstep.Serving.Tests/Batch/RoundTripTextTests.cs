@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text;
+using Lockstep.Serving.Batch;
+using Shouldly;
+using Xunit;
+
+namespace Lockstep.Serving.Tests.Batch;
+
+public sealed class RoundTripTextTests
+{
+    private static string Expected(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Actual(double value)
+    {
+        var buffer = new byte[64];
+        var n = RoundTripText.Write(value, buffer);
+        return Encoding.UTF8.GetString(buffer, 0, n);
+    }
+
+    private static void Check(double value)
+    {
+        var actual = Actual(value);
+        if (actual != Expected(value))
+        {
+            // Shouldly's message names the value's bits, so a failure can be replayed.
+            actual.ShouldBe(Expected(value), $"bits 0x{BitConverter.DoubleToUInt64Bits(value):X16}");
+        }
+    }
+
+    public static TheoryData<double> Edges => new()
+    {
+        0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 1e-4, 1e-5, 3e-5, 9.99e-5, 1.0001e-4, 0.00012345678901234567,
+        1e14, 1e15, 1e15 - 1, 1e15 + 2, 999999999999999.9, 123456789012345.67, 1.13e15,
+        double.MaxValue, double.MinValue, double.Epsilon, double.NaN, double.PositiveInfinity, double.NegativeInfinity,
+        (double)0.1f, (double)-11.121173f, (double)0.0038317810f, (double)14.245298f, (double)0.99919403f, 1 - 1e-16, 1 + 2.220446049250313e-16,
+        9.5, 0.95, 0.095, 95, 4.35, 0.000123, 100, 1234567, 1e10, 12345678901234,
+    };
+
+    [Theory]
+    [MemberData(nameof(Edges))]
+    public void A_double_is_written_as_the_framework_writes_it_in_round_trip_form(double value) => Check(value);
+
+    [Fact]
+    public void Every_float_a_model_gives_is_written_as_the_framework_writes_it_as_a_double()
+    {
+        // Scores and probabilities are floats widened to double: random float bit patterns over
+        // every exponent, and a dense sweep over the range the fast path covers.
+        var random = new Random(20261124);
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            Check(BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue)));
+        }
+        for (var f = 3e-5f; f < 1.2e15f; f = MathF.BitIncrement(f * 1.00037f))
+        {
+            Check(f);
+            Check(-f);
+            Check(MathF.BitIncrement(f));
+        }
+    }
+
+    [Fact]
+    public void Random_doubles_are_written_as_the_framework_writes_them()
+    {
+        var random = new Random(5);
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            Check(BitConverter.Int64BitsToDouble(random.NextInt64(long.MinValue, long.MaxValue)));
+            // And doubles in the fast path's range, with every mantissa bit random.
+            Check(Math.Pow(10, (random.NextDouble() * 21) - 5) * (random.Next(2) == 0 ? 1 : -1));
+        }
+    }
+
+    [Fact]
+    public void The_fast_path_covers_typical_scores_and_probabilities()
+    {
+        // Not a timing: the point of the type is that these do not reach the framework's formatter.
+        var buffer = new byte[64];
+        foreach (var value in new double[] { (double)-11.121173f, (double)0.19907892f, (double)0.0038317810f, 0.1, 123.456 })
+        {
+            RoundTripText.TryFast(value, buffer, out _).ShouldBeTrue();
+        }
+    }
+}
