@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Lockstep.ML.Features;
 
@@ -66,14 +67,30 @@ public sealed class OrdinalSpanIndex
         return slot;
     }
 
-    /// <summary>FNV-1a over the characters: deterministic, and cheap for the short category texts it sees.</summary>
+    /// <summary>
+    /// A multiply-xorshift hash over the characters four at a time (deterministic; only ever
+    /// used for this table's slots). FNV-1a, one character at a time, was a chain of dependent
+    /// multiplies: measured at a third of a batch row's category lookups (adult: 8 category
+    /// cells per row, each looked up twice, by the clean check and by the encoder).
+    /// </summary>
     private static int Hash(ReadOnlySpan<char> key)
     {
-        var h = 2166136261u;
-        foreach (var c in key)
+        const ulong K = 0x9E3779B97F4A7C15;
+        var h = (ulong)key.Length * K;
+        ref var c0 = ref MemoryMarshal.GetReference(key);
+        var i = 0;
+        for (; i + 4 <= key.Length; i += 4)
         {
-            h = (h ^ c) * 16777619u;
+            h = (h ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref c0, i)))) * K;
+            h ^= h >> 29;
         }
-        return (int)(h ^ (h >> 15));
+        ulong tail = 0;
+        for (; i < key.Length; i++)
+        {
+            tail = (tail << 16) | Unsafe.Add(ref c0, i);
+        }
+        h = (h ^ tail) * K;
+        h ^= h >> 32;
+        return (int)h;
     }
 }

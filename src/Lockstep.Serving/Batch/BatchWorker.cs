@@ -229,15 +229,15 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     /// Cuts an unquoted line into typed cells with <see cref="CsvLine.Split"/>'s trimming and the
     /// run's reading of a cell (<see cref="PredictionBlockFormat.CellValue"/>); false for a line
     /// with a quote or the wrong number of cells (the dictionary path handles and reports those).
-    /// One pass over the characters: it finds the comma, the trimmed end and a plain integer's
-    /// value (an optional minus and up to 15 digits, as <see cref="CellNumber"/> reads it) as it
-    /// goes; any other cell is read by <see cref="CellNumber.TryParse"/>. A call to find each comma
-    /// and one to trim each cell cost more than the cell's few characters (adult: 15 cells of ~7).
     /// </summary>
     // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
     // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
     private bool Split(string line, int expected)
     {
+        if (line.Contains('"', StringComparison.Ordinal))
+        {
+            return false;
+        }
         var na = context.NaSpans;
         var i = 0;
         var n = 0;
@@ -247,61 +247,21 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
             {
                 i++;
             }
-            var start = i;
-            var end = i;
-            long value = 0;
-            var digits = 0;
-            var negative = false;
-            // Plain: only digits so far (after an optional leading minus); space: whitespace seen (trailing unless more follows).
-            var plain = true;
-            var space = false;
-            for (; i < line.Length; i++)
-            {
-                var c = line[i];
-                if (c == ',')
-                {
-                    break;
-                }
-                if (c == '"')
-                {
-                    return false;
-                }
-                if ((uint)(c - '0') <= 9)
-                {
-                    value = (value * 10) + (c - '0');
-                    digits++;
-                }
-                else if (c == '-' && i == start)
-                {
-                    negative = true;
-                }
-                else if ((c <= ' ' || c >= 0x80) && char.IsWhiteSpace(c))
-                {
-                    space = true;
-                    continue;
-                }
-                else
-                {
-                    plain = false;
-                }
-                // A character after whitespace: the whitespace was inside the cell.
-                plain &= !space;
-                end = i + 1;
-            }
+            var comma = line.IndexOf(',', i);
+            var end = comma < 0 ? line.Length : comma;
+            var text = line.AsSpan(i, end - i).TrimEnd();
             if (n == expected)
             {
                 return false;
             }
-            var text = line.AsSpan(start, end - start);
-            _parsed[n++] = na.Contains(text) ? new ParsedCell(CellKind.Missing, 0, start, text.Length)
-                : plain && digits is > 0 and <= 15 ? new ParsedCell(CellKind.Number, negative ? (value == 0 ? -0.0 : -(double)value) : value, start, text.Length)
-                : CellNumber.TryParse(text, out var d) ? new ParsedCell(CellKind.Number, d, start, text.Length)
-                : new ParsedCell(CellKind.Text, 0, start, text.Length);
-            if (i >= line.Length)
+            _parsed[n++] = na.Contains(text) ? new ParsedCell(CellKind.Missing, 0, i, text.Length)
+                : CellNumber.TryParse(text, out var d) ? new ParsedCell(CellKind.Number, d, i, text.Length)
+                : new ParsedCell(CellKind.Text, 0, i, text.Length);
+            if (comma < 0)
             {
                 return n == expected;
             }
-            i++;
+            i = comma + 1;
         }
     }
 

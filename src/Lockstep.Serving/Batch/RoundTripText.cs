@@ -5,8 +5,8 @@ namespace Lockstep.Serving.Batch;
 /// <summary>
 /// A double as UTF-8 exactly as <c>value.TryFormat(utf8, out n, "R", CultureInfo.InvariantCulture)</c>
 /// writes it (the shortest text that reads back as the same double), with a fast path for the
-/// numbers a batch run writes twice per row: scores and probabilities, in fixed notation
-/// (3e-5 ≤ |x| &lt; 1e15). Why hand-written: the framework finds the digits with Grisu3 (Dragon4
+/// numbers a batch run writes twice per row: scores and probabilities from 3.05e-5 to 1.1e15
+/// in absolute value. Why hand-written: the framework finds the digits with Grisu3 (Dragon4
 /// when it gives up), and in Lockstep's ReadyToRun image Grisu3's power table lookup and Dragon4
 /// with its big integers are not precompiled (they read their tables through spans the image cannot
 /// hold): a short `lockstep predict` ran them as first-tier JIT code for the whole run and compiled
@@ -16,7 +16,7 @@ namespace Lockstep.Serving.Batch;
 /// in the last place either side); the shortest text is the nearest multiple of the largest
 /// 10^j inside that interval. Anything the argument does not cover exactly goes to the framework:
 /// powers of two (their interval is lopsided), an interval end on an integer, a tie between two
-/// candidates, and numbers outside the range or that the framework writes in exponent form.
+/// candidates, and numbers outside the range.
 /// Tests compare both on millions of floats and doubles.
 /// </summary>
 internal static class RoundTripText
@@ -24,8 +24,8 @@ internal static class RoundTripText
     /// <summary>10^0 … 10^19.</summary>
     private static readonly ulong[] Pow10 = Powers();
 
-    /// <summary>10^0 … 10^22 (plain loops: generic LINQ over these types would not be precompiled).</summary>
-    private static readonly UInt128[] Pow10Wide = WidePowers();
+    /// <summary>10^0 … 10^22 as 128-bit numbers.</summary>
+    private static readonly Wide[] Pow10Wide = WidePowers();
 
     /// <summary>Writes <paramref name="value"/> into <paramref name="destination"/> (at least 32 bytes); returns the bytes written.</summary>
     public static int Write(double value, Span<byte> destination)
@@ -49,13 +49,13 @@ internal static class RoundTripText
         return p;
     }
 
-    private static UInt128[] WidePowers()
+    private static Wide[] WidePowers()
     {
-        var p = new UInt128[23];
-        p[0] = 1;
+        var p = new Wide[23];
+        p[0] = new Wide(0, 1);
         for (var i = 1; i < p.Length; i++)
         {
-            p[i] = p[i - 1] * 10;
+            p[i] = Wide.Multiply(10, p[i - 1]);
         }
         return p;
     }
@@ -81,18 +81,17 @@ internal static class RoundTripText
         // floor(log10 of the lower end); x has 17 or 18 digits before the point once scaled by 10^P.
         var k = ((52 - s) * 78913) >> 18;
         var p = 16 - k;
-        var a = (UInt128)m * Pow10Wide[p];
         var b = Pow10Wide[p];
-        var lo = (a << 1) - b;
-        var hi = (a << 1) + b;
+        var a = Wide.Multiply(m, b);
+        var lo = a.Twice() - b;
+        var hi = a.Twice() + b;
         var unit = s + 1;
-        var fracMask = (UInt128.One << unit) - 1;
-        if ((lo & fracMask) == 0 || (hi & fracMask) == 0)
+        if (lo.LowBitsZero(unit) || hi.LowBitsZero(unit))
         {
             return false;
         }
-        var low = (ulong)(lo >> unit);
-        var high = (ulong)(hi >> unit);
+        var low = lo.ShiftRight(unit).Low;
+        var high = hi.ShiftRight(unit).Low;
         if (low + 1 > high)
         {
             return false;
@@ -105,18 +104,18 @@ internal static class RoundTripText
             j++;
         }
         // The nearest multiple of 10^j to x·10^P = a / 2^s (inside the interval: it is symmetric).
-        var x = (ulong)(a >> s);
-        var xFrac = a & ((UInt128.One << s) - 1);
+        var x = a.ShiftRight(s).Low;
         var step = Pow10[j];
         var q = x / step;
         var r = x % step;
-        var twice = (((UInt128)r << s) + xFrac) << 1;
-        var half = (UInt128)step << s;
+        // Twice the remainder (r + the bits of a below 2^s) against 10^j, both scaled by 2^s.
+        var twice = (new Wide(0, r).ShiftLeft(s) + a.LowBits(s)).Twice();
+        var half = new Wide(0, step).ShiftLeft(s);
         if (twice == half)
         {
             return false;
         }
-        if (twice > half)
+        if (half < twice)
         {
             q++;
         }
@@ -138,8 +137,9 @@ internal static class RoundTripText
             digits[digits.Length - ++count] = (byte)('0' + (int)(v % 10));
         }
         var scale = count + j - p;
-        // The framework's general format switches to exponent form outside these scales.
-        if (scale is < -3 or > 15)
+        // The framework's general format: exponent form below 1e-4 (d.dddE-0x); above 1e15 this
+        // path leaves it to the framework.
+        if (scale > 15)
         {
             return false;
         }
@@ -149,7 +149,22 @@ internal static class RoundTripText
         {
             destination[n++] = (byte)'-';
         }
-        if (scale <= 0)
+        if (scale < -3)
+        {
+            destination[n++] = d[0];
+            if (count > 1)
+            {
+                destination[n++] = (byte)'.';
+                d[1..].CopyTo(destination[n..]);
+                n += count - 1;
+            }
+            var exponent = 1 - scale;
+            destination[n++] = (byte)'E';
+            destination[n++] = (byte)'-';
+            destination[n++] = (byte)('0' + (exponent / 10));
+            destination[n++] = (byte)('0' + (exponent % 10));
+        }
+        else if (scale <= 0)
         {
             destination[n++] = (byte)'0';
             destination[n++] = (byte)'.';
@@ -179,5 +194,46 @@ internal static class RoundTripText
         }
         written = n;
         return true;
+    }
+
+    /// <summary>
+    /// An unsigned 128-bit number, the few operations this needs. Not <see cref="UInt128"/>: the
+    /// ReadyToRun compiler leaves methods that use it to the JIT (its layout is the platform's
+    /// __int128), which would compile this one in the middle of every batch run.
+    /// </summary>
+    private readonly record struct Wide(ulong High, ulong Low)
+    {
+        public static Wide Multiply(ulong m, Wide w)
+        {
+            var high = Math.BigMul(m, w.Low, out var low);
+            return new Wide(high + (m * w.High), low);
+        }
+
+        public static Wide operator +(Wide a, Wide b)
+        {
+            var low = a.Low + b.Low;
+            return new Wide(a.High + b.High + (low < a.Low ? 1UL : 0), low);
+        }
+
+        public static Wide operator -(Wide a, Wide b) => new(a.High - b.High - (a.Low < b.Low ? 1UL : 0), a.Low - b.Low);
+
+        public static bool operator <(Wide a, Wide b) => a.High < b.High || (a.High == b.High && a.Low < b.Low);
+
+        public static bool operator >(Wide a, Wide b) => b < a;
+
+        public Wide Twice() => ShiftLeft(1);
+
+        public Wide ShiftLeft(int n) => n == 0 ? this
+            : n < 64 ? new Wide((High << n) | (Low >> (64 - n)), Low << n)
+            : new Wide(Low << (n - 64), 0);
+
+        public Wide ShiftRight(int n) => n == 0 ? this
+            : n < 64 ? new Wide(High >> n, (Low >> n) | (High << (64 - n)))
+            : new Wide(0, High >> (n - 64));
+
+        /// <summary>The bits below 2^n.</summary>
+        public Wide LowBits(int n) => n >= 64 ? new Wide(High & ((1UL << (n - 64)) - 1), Low) : new Wide(0, Low & ((1UL << n) - 1));
+
+        public bool LowBitsZero(int n) => LowBits(n) == default;
     }
 }
