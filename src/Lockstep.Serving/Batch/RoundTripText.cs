@@ -5,7 +5,7 @@ namespace Lockstep.Serving.Batch;
 /// <summary>
 /// A double as UTF-8 exactly as <c>value.TryFormat(utf8, out n, "R", CultureInfo.InvariantCulture)</c>
 /// writes it (the shortest text that reads back as the same double), with a fast path for the
-/// numbers a batch run writes twice per row: scores and probabilities from 3.05e-5 to 1.1e15
+/// numbers a batch run writes twice per row: scores and probabilities from 1.9e-6 to 1.1e15
 /// in absolute value. Why hand-written: the framework finds the digits with Grisu3 (Dragon4
 /// when it gives up), and in Lockstep's ReadyToRun image Grisu3's power table lookup and Dragon4
 /// with its big integers are not precompiled (they read their tables through spans the image cannot
@@ -72,9 +72,10 @@ internal static class RoundTripText
             return false;
         }
         var m = fraction | (1UL << 52);
-        // |x| = m / 2^s, in [2^(52 − s), 2^(53 − s)): s in [3, 67] is [3.05e-5, 1.13e15).
+        // |x| = m / 2^s, in [2^(52 − s), 2^(53 − s)): s in [3, 71] is [1.9e-6, 1.13e15), where
+        // 2m·10^P (P ≤ 22) fits 128 bits.
         var s = 1075 - biased;
-        if (s is < 3 or > 67)
+        if (s is < 3 or > 71)
         {
             return false;
         }
@@ -111,7 +112,7 @@ internal static class RoundTripText
         // Twice the remainder (r + the bits of a below 2^s) against 10^j, both scaled by 2^s.
         var twice = (new Wide(0, r).ShiftLeft(s) + a.LowBits(s)).Twice();
         var half = new Wide(0, step).ShiftLeft(s);
-        if (twice == half)
+        if (twice.High == half.High && twice.Low == half.Low)
         {
             return false;
         }
@@ -201,8 +202,12 @@ internal static class RoundTripText
     /// ReadyToRun compiler leaves methods that use it to the JIT (its layout is the platform's
     /// __int128), which would compile this one in the middle of every batch run.
     /// </summary>
-    private readonly record struct Wide(ulong High, ulong Low)
+    private readonly struct Wide(ulong high, ulong low)
     {
+        public ulong High { get; } = high;
+
+        public ulong Low { get; } = low;
+
         public static Wide Multiply(ulong m, Wide w)
         {
             var high = Math.BigMul(m, w.Low, out var low);
@@ -234,6 +239,10 @@ internal static class RoundTripText
         /// <summary>The bits below 2^n.</summary>
         public Wide LowBits(int n) => n >= 64 ? new Wide(High & ((1UL << (n - 64)) - 1), Low) : new Wide(0, Low & ((1UL << n) - 1));
 
-        public bool LowBitsZero(int n) => LowBits(n) == default;
+        public bool LowBitsZero(int n)
+        {
+            var bits = LowBits(n);
+            return bits.High == 0 && bits.Low == 0;
+        }
     }
 }
