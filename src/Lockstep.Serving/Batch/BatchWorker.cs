@@ -191,6 +191,13 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
         return true;
     }
 
+    /// <summary>
+    /// Builds this worker's typed path for the run's header (see <see cref="Typed"/>) ahead of its
+    /// first slice: <see cref="BatchScorer"/> does it while the first chunk is read, when the
+    /// columns are known before the file is. Not concurrently with <see cref="Score"/>.
+    /// </summary>
+    public void Prepare() => Typed(context.Header!);
+
     /// <summary>The typed path for this header, or null when the model is not a bundle.</summary>
     private TypedPath? Typed(string[] header)
     {
