@@ -131,7 +131,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             File.Delete(tmp);
             throw;
         }
+        BatchWorker.Mark("output closed");
         Release();
+        BatchWorker.Mark("buffers released");
         File.Move(tmp, outputPath, overwrite: true);
         var end = Stopwatch.GetTimestamp();
         if (BatchWorker.Trace)
