@@ -52,7 +52,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         Task pendingLog = Task.CompletedTask;
         try
         {
-            await using (var output = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            // Disposed synchronously, as it is written: the asynchronous dispose took 1.5–1.8 ms at
+            // the end of every run (its awaiter's generic code is compiled by the JIT there).
+            using (var output = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 output.Write("row,score,probability,label,findings\n"u8);
                 var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
