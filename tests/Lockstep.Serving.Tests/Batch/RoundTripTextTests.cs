@@ -71,6 +71,24 @@ public sealed class RoundTripTextTests
     }
 
     [Fact]
+    public void Doubles_read_from_short_decimals_are_written_as_the_framework_writes_them()
+    {
+        // The shortest text is the hard case when it is short: a decimal of 1 to 17 significant
+        // digits read as a double, its neighbours one step either side (whose shortest texts are
+        // long), over the fast path's whole range.
+        var random = new Random(17);
+        for (var i = 0; i < 300_000; i++)
+        {
+            var digits = random.Next(1, 18);
+            var mantissa = random.NextInt64(1, (long)Math.Pow(10, Math.Min(digits, 18)));
+            var value = double.Parse(FormattableString.Invariant($"{mantissa}e{random.Next(-22, 16)}"), CultureInfo.InvariantCulture);
+            Check(value);
+            Check(Math.BitIncrement(value));
+            Check(Math.BitDecrement(value));
+        }
+    }
+
+    [Fact]
     public void The_fast_path_covers_typical_scores_and_probabilities()
     {
         // Not a timing: the point of the type is that these do not reach the framework's formatter.
