@@ -53,9 +53,35 @@ public sealed class SqliteDatabase
         {
             var db = new SqliteDatabase(":memory:");
             await using var connection = await db.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-            await using var version = connection.CreateCommand();
-            version.CommandText = "PRAGMA user_version;";
-            await version.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
+            await using (var version = connection.CreateCommand())
+            {
+                version.CommandText = "PRAGMA user_version;";
+                await version.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            // The shapes a run record takes: a transaction (its hooks), parameters and columns of
+            // every type the store binds and reads, NULLs. Each native function needs its own stub.
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using (var create = connection.CreateCommand())
+            {
+                create.Transaction = tx;
+                create.CommandText = "CREATE TEMP TABLE warm_up (i INTEGER, d REAL, t TEXT, n TEXT); INSERT INTO warm_up VALUES ($i, $d, $t, $n);";
+                create.Parameters.AddWithValue("$i", 1L);
+                create.Parameters.AddWithValue("$d", 0.5);
+                create.Parameters.AddWithValue("$t", "t");
+                create.Parameters.AddWithValue("$n", DBNull.Value);
+                await create.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            await using (var select = connection.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = "SELECT i, d, t, n FROM warm_up";
+                await using var reader = await select.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    _ = (reader.GetInt64(0), reader.GetInt32(0), reader.GetDouble(1), reader.GetString(2), reader.IsDBNull(3));
+                }
+            }
+            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // An optimisation only: the real open reports what went wrong.
         catch (Exception)
