@@ -15,7 +15,7 @@ public static class LockstepCli
         var root = new RootCommand("Lockstep: reproducible machine-learning pipelines for .NET. Run 'lockstep init' in an empty folder to start.");
         root.Options.Add(GlobalOptions.Workspace);
         root.Options.Add(GlobalOptions.Json);
-        foreach (var command in Commands())
+        foreach (var command in Commands(Program.CommandName(args)))
         {
             root.Subcommands.Add(command);
         }
@@ -37,25 +37,50 @@ public static class LockstepCli
         }
     }
 
-    private static IEnumerable<Command> Commands() =>
+    /// <summary>Every command, by the word that names it, in the order help lists them.</summary>
+    private static readonly (string Name, Func<Command> Create)[] All =
     [
-        InitCommand.Create(),
-        RunCommand.Create(),
-        RunsCommand.Create(),
-        LineageCommand.Create(),
-        ArtifactsCommand.Create(),
-        DiffCommand.Create(),
-        ReproduceCommand.Create(),
-        VerifyCommand.Create(),
-        GcCommand.Create(),
-        StepsCommand.Create(),
-        DataCommand.Create(),
-        BundleCommand.Create(),
-        ModelsCommand.Create(),
-        ServeCommand.Create(),
-        PredictCommand.Create(),
-        PredictionsCommand.Create(),
+        ("init", InitCommand.Create),
+        ("run", RunCommand.Create),
+        ("runs", RunsCommand.Create),
+        ("lineage", LineageCommand.Create),
+        ("artifacts", ArtifactsCommand.Create),
+        ("diff", DiffCommand.Create),
+        ("reproduce", ReproduceCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("gc", GcCommand.Create),
+        ("steps", StepsCommand.Create),
+        ("data", DataCommand.Create),
+        ("bundle", BundleCommand.Create),
+        ("models", ModelsCommand.Create),
+        ("serve", ServeCommand.Create),
+        ("predict", PredictCommand.Create),
+        ("predictions", PredictionsCommand.Create),
     ];
+
+    /// <summary>
+    /// The commands the command line needs: only the one it names when it names one (System.CommandLine
+    /// parses a command's tokens against that command and the root alone, so its siblings change
+    /// nothing), every command otherwise (root help, a mistyped command's suggestions). Building all
+    /// sixteen with their options, and loading the assemblies their option types live in, was
+    /// ≈ 12 ms of every cached `lockstep run` (bench/core/RESULTS-core.md, session 5).
+    /// </summary>
+    internal static List<Command> Commands(string? name)
+    {
+        var commands = new List<Command>();
+        foreach (var (commandName, create) in All)
+        {
+            if (commandName == name)
+            {
+                return [create()];
+            }
+        }
+        foreach (var (_, create) in All)
+        {
+            commands.Add(create());
+        }
+        return commands;
+    }
 
     /// <summary>
     /// Wraps a command's action: opens a session, maps Lockstep's failures to their message and

@@ -50,6 +50,21 @@ public sealed class EmbeddedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_opened_after_the_sqlite_warm_up_is_migrated_and_the_warm_up_writes_no_file()
+    {
+        var before = Directory.GetFiles(Environment.CurrentDirectory);
+        SqliteDatabase.StartWarmUp();
+        SqliteDatabase.StartWarmUp();
+        await using (var store = await EmbeddedStore.OpenAsync(_root, create: true, default))
+        {
+            (await ScalarAsync(store, "SELECT COUNT(*) FROM schema_migrations")).ShouldBe(Migrations.AllMigrations.List.Count);
+            (await ScalarAsync(store, "PRAGMA user_version")).ShouldBe(SqliteDatabase.CurrentVersion);
+        }
+        Directory.GetFiles(Environment.CurrentDirectory).ShouldBe(before, ignoreOrder: true);
+        Directory.GetFiles(_root).Select(Path.GetFileName).ShouldNotContain(":memory:");
+    }
+
+    [Fact]
     public async Task Opening_a_new_store_applies_every_migration_once_in_wal_mode()
     {
         await using (var store = await EmbeddedStore.OpenAsync(_root, create: true, default))
