@@ -22,12 +22,10 @@ internal static class StoreJson
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
-        Read(ref reader);
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!Open(ref reader, JsonTokenType.StartObject))
         {
             return result;
         }
-        Expect(ref reader, JsonTokenType.StartObject);
         while (Read(ref reader) != JsonTokenType.EndObject)
         {
             Expect(ref reader, JsonTokenType.PropertyName);
@@ -68,12 +66,10 @@ internal static class StoreJson
     {
         var result = new List<ArtifactBinding>();
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
-        Read(ref reader);
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!Open(ref reader, JsonTokenType.StartArray))
         {
             return result;
         }
-        Expect(ref reader, JsonTokenType.StartArray);
         while (Read(ref reader) != JsonTokenType.EndArray)
         {
             Expect(ref reader, JsonTokenType.StartObject);
@@ -111,6 +107,17 @@ internal static class StoreJson
             result.Add(new ArtifactBinding(name, ContentHash.Parse(hash), size, null));
         }
         return result;
+    }
+
+    /// <summary>Reads the first token: false for a JSON null (an empty column), else it must be <paramref name="start"/>.</summary>
+    private static bool Open(ref Utf8JsonReader reader, JsonTokenType start)
+    {
+        if (Read(ref reader) == JsonTokenType.Null)
+        {
+            return false;
+        }
+        Expect(ref reader, start);
+        return true;
     }
 
     private static JsonTokenType Read(ref Utf8JsonReader reader)
