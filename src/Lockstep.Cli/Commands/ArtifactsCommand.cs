@@ -100,11 +100,8 @@ internal static class ArtifactsCommand
             {
                 throw new ArgumentsException($"'{destination}' exists; pass --force to overwrite it, or choose another -o");
             }
+            OutputFile.Check(destination);
             var folder = Path.GetDirectoryName(full)!;
-            if (!Directory.Exists(folder))
-            {
-                throw new ArgumentsException($"the folder of --output '{destination}' does not exist; create it first");
-            }
             // Written beside the destination and renamed, so a reader never sees half a file.
             var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
             try

@@ -185,6 +185,10 @@ internal static class DataCommand
         command.Options.Add(output);
         LockstepCli.SetAction(command, async (session, ct) =>
         {
+            if (session.Parse.GetValue(output) is { } destination)
+            {
+                OutputFile.Check(destination);
+            }
             var (_, stats, _, _) = await DatasetReference.ResolveAsync(session, session.Parse.GetValue(target)!, ct).ConfigureAwait(false);
             var yaml = DatasetSchema.Infer(stats, session.Parse.GetValue(label)).ToYaml();
             if (session.Parse.GetValue(output) is { } path)

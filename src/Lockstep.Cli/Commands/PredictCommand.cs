@@ -30,6 +30,7 @@ internal static class PredictCommand
         LockstepCli.SetAction(command, async (session, ct) =>
         {
             var p = session.Parse;
+            OutputFile.Check(p.GetValue(output)!);
             var store = await session.OpenStoreAsync(ct, create: true).ConfigureAwait(false);
             Lockstep.Diagnostics.PhaseTrace.Mark("predict: store opened");
             var modelArg = p.GetValue(target)!;

@@ -74,23 +74,34 @@ internal static class PredictionsCommand
         }
         LockstepCli.SetAction(command, async (session, ct) =>
         {
-            var store = await session.OpenStoreAsync(ct).ConfigureAwait(false);
             var path = session.Parse.GetValue(output)!;
             var kind = session.Parse.GetValue(format)?.ToLowerInvariant() ?? (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? "parquet" : "csv");
             if (kind is not ("csv" or "parquet"))
             {
-                throw new LockstepException($"--format '{kind}' is not csv or parquet");
+                throw new ArgumentsException($"--format '{kind}' is not csv or parquet");
             }
+            OutputFile.Check(path);
+            var store = await session.OpenStoreAsync(ct).ConfigureAwait(false);
             var records = new PredictionLogReader(store.Database).ReadAsync(Query(session.Parse), ct);
+            // Written beside the destination and renamed: a reader never sees half an export, and a
+            // failed one leaves the previous file as it was.
             var tmp = path + ".tmp";
             long n;
-            await using (var stream = File.Create(tmp))
+            try
             {
-                n = kind == "parquet"
-                    ? await PredictionExporter.WriteParquetAsync(records, stream, ct).ConfigureAwait(false)
-                    : await PredictionExporter.WriteCsvAsync(records, stream, ct).ConfigureAwait(false);
+                await using (var stream = File.Create(tmp))
+                {
+                    n = kind == "parquet"
+                        ? await PredictionExporter.WriteParquetAsync(records, stream, ct).ConfigureAwait(false)
+                        : await PredictionExporter.WriteCsvAsync(records, stream, ct).ConfigureAwait(false);
+                }
+                File.Move(tmp, path, overwrite: true);
             }
-            File.Move(tmp, path, overwrite: true);
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                File.Delete(tmp);
+                throw new LockstepException($"cannot write '{path}': {e.Message}");
+            }
             if (session.Json)
             {
                 session.WriteJson(new JsonObject { ["output"] = Path.GetFullPath(path), ["format"] = kind, ["rows"] = n });

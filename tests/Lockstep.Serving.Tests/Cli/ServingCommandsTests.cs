@@ -100,6 +100,33 @@ public sealed class ServingCommandsTests : IAsyncLifetime
         open.Err.ShouldNotContain("   at ");
     }
 
+    [Fact]
+    public async Task An_output_in_a_folder_that_does_not_exist_fails_before_anything_is_scored_or_logged()
+    {
+        (await RunAsync("models", "alias", "adult", "2", "production")).Code.ShouldBe(0);
+        var missing = Path.Combine(_dir, "no-such-folder", "scores.csv");
+
+        var predict = await RunAsync("predict", "adult@production", "--input", TestBundles.DataPath("adult", "adult.test"), "--output", missing,
+            "--columns", string.Join(",", TestBundles.AdultColumns), "--drop", "income");
+        var export = await RunAsync("predictions", "export", "--output", missing);
+        var format = await RunAsync("predictions", "export", "--output", Path.Combine(_dir, "log.xyz"), "--format", "xyz");
+        var folder = await RunAsync("predictions", "export", "--output", _dir);
+
+        predict.Code.ShouldBe(2);
+        predict.Err.ShouldContain($"the folder of --output '{missing}' does not exist");
+        predict.Err.ShouldNotContain(".tmp");
+        export.Code.ShouldBe(2);
+        export.Err.ShouldContain("create it first");
+        format.Code.ShouldBe(2);
+        format.Err.ShouldContain("--format 'xyz' is not csv or parquet");
+        folder.Code.ShouldBe(2);
+        folder.Err.ShouldContain("is a folder");
+        var list = await RunAsync("--json", "predictions", "list", "--model", "adult");
+        list.Code.ShouldBe(0, list.Err);
+        using var doc = JsonDocument.Parse(list.Out);
+        doc.RootElement.GetArrayLength().ShouldBe(0);
+    }
+
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
