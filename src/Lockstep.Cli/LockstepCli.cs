@@ -29,7 +29,10 @@ public static class LockstepCli
         Console.CancelKeyPress += onCancel;
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancel.Token).ConfigureAwait(false);
+            var code = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancel.Token).ConfigureAwait(false);
+            // System.CommandLine answers a line it cannot parse (unknown option, missing argument, a
+            // value of the wrong type) with 1; Lockstep's convention is 2 for wrong arguments (README-CLI.md).
+            return parse.Errors.Count > 0 && code == 1 ? 2 : code;
         }
         finally
         {
