@@ -63,6 +63,11 @@ internal static class RunCommand
             {
                 throw new Errors.PipelineException(null, $"--force {id}: the pipeline has no step '{id}'.{Suggest.DidYouMean(id, plan.Steps.Select(s => s.Id))}");
             }
+            if (!session.Json)
+            {
+                // The result table (or the progress display) needs the Spectre console: made on the second core meanwhile.
+                session.PrepareConsole();
+            }
             var store = await session.OpenStoreAsync(ct, create: true).ConfigureAwait(false);
             Diagnostics.PhaseTrace.Mark("store opened (SQLite, migrations checked)");
             var options = new RunOptions
