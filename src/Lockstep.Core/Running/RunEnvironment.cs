@@ -50,6 +50,8 @@ public static class RunEnvironment
     public static void Prepare()
     {
         _ = EnvironmentFingerprint.AllPackages();
+        // The first read of each loads and prepares its code (the runtime keeps the first three).
+        _ = (RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription, RuntimeInformation.RuntimeIdentifier, Host(), User());
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
         {
             if (!assembly.IsDynamic)
