@@ -16,7 +16,14 @@ public static class RunEnvironment
     public static string Host() => Environment.MachineName;
 
     /// <summary>The full environment record of a run (not the cache's smaller fingerprint).</summary>
-    public static JsonObject Capture()
+    public static JsonObject Capture() => Capture(AppDomain.CurrentDomain.GetAssemblies());
+
+    /// <summary>
+    /// As <see cref="Capture()"/>, listing <paramref name="loaded"/> as the process's assemblies: a
+    /// runner passes those loaded when the run started, before it starts work on other threads
+    /// (which loads the hashing code early), so the list is what it was when nothing ran ahead.
+    /// </summary>
+    public static JsonObject Capture(IReadOnlyList<Assembly> loaded)
     {
         var packages = new JsonObject();
         foreach (var (name, version) in EnvironmentFingerprint.AllPackages())
@@ -24,7 +31,7 @@ public static class RunEnvironment
             packages[name] = version;
         }
         var assemblies = new JsonObject();
-        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic).OrderBy(a => a.GetName().Name, StringComparer.Ordinal))
+        foreach (var assembly in loaded.Where(a => !a.IsDynamic).OrderBy(a => a.GetName().Name, StringComparer.Ordinal))
         {
             assemblies[assembly.GetName().Name ?? "?"] = VersionOf(assembly);
         }
@@ -41,11 +48,11 @@ public static class RunEnvironment
     }
 
     /// <summary>
-    /// Reads ahead what <see cref="Capture"/> needs that does not depend on the moment it is called:
-    /// the application's deps.json and the versions of the assemblies loaded so far (custom-attribute
-    /// reflection, ≈ 1 ms a handful). A runner calls it on the second core while its own thread opens
-    /// the run; <see cref="Capture"/> still lists the assemblies loaded when it is called, so the
-    /// record is the same with or without it.
+    /// Reads ahead what <see cref="Capture(IReadOnlyList{Assembly})"/> needs that does not depend on
+    /// the moment it is called: the application's deps.json, the runtime's and host's descriptions
+    /// and the versions of the assemblies loaded so far (custom-attribute reflection). A runner calls
+    /// it on the second core while its own thread opens the run; the record lists the assemblies it
+    /// is given either way, so it is the same with or without it.
     /// </summary>
     public static void Prepare()
     {

@@ -37,6 +37,7 @@ public sealed class Runner
         // hashes and what the environment record reads from disk. The hashes are still awaited
         // before any step starts, and a file that cannot be read fails the run where it did
         // before, with the same message (bench/core/RESULTS-core.md, session 6).
+        var loaded = AppDomain.CurrentDomain.GetAssemblies();
         var hashing = options.RecordedExternalInputs is null ? HashExternalFilesAsync(plan, cancellationToken) : null;
         await _store.Metadata.MarkInterruptedRunsAsync(RunEnvironment.Host(), IsAlive, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await using var storeLock = await _store.AcquireLockAsync("store", shared: true, cancellationToken).ConfigureAwait(false);
@@ -61,7 +62,7 @@ public sealed class Runner
             SeedGenerated = seedGenerated,
             WorkspacePath = plan.WorkspaceRoot,
             ConfigJson = resolved.ToCanonicalJson(),
-            EnvironmentJson = CanonicalJson.Serialize(RunEnvironment.Capture()),
+            EnvironmentJson = CanonicalJson.Serialize(RunEnvironment.Capture(loaded)),
             SourceJson = CanonicalJson.Serialize(source),
         };
         Diagnostics.PhaseTrace.Mark("runner: environment and source (git) captured");
