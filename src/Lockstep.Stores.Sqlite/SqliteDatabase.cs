@@ -93,10 +93,12 @@ public sealed class SqliteDatabase
     public static async Task<SqliteDatabase> OpenAsync(string path, CancellationToken cancellationToken)
     {
         // Not at the same time as the warm-up: both would wait for the same type-load and stub locks.
-        if (_warmUp is { } warmUp)
-        {
-            await warmUp.ConfigureAwait(false);
-        }
+        // Waited for on this thread, not awaited: the warm-up is a few milliseconds of CPU work
+        // that never fails, and when it is still running, awaiting it suspended this method and
+        // each one above it, which JIT-compiles their state machines' boxes (generic framework
+        // code over our structs: ≈ 16 methods) and the builders' AwaitUnsafeOnCompleted with full
+        // optimisation in the middle of a cached run (bench/core/RESULTS-core.md, session 6).
+        _warmUp?.GetAwaiter().GetResult();
         var db = new SqliteDatabase(path);
         try
         {

@@ -63,6 +63,11 @@ internal static class RunCommand
             {
                 throw new Errors.PipelineException(null, $"--force {id}: the pipeline has no step '{id}'.{Suggest.DidYouMean(id, plan.Steps.Select(s => s.Id))}");
             }
+            if (!session.Json)
+            {
+                // The result table (or the progress display) needs the Spectre console: made on the second core meanwhile.
+                session.PrepareConsole();
+            }
             var store = await session.OpenStoreAsync(ct, create: true).ConfigureAwait(false);
             Diagnostics.PhaseTrace.Mark("store opened (SQLite, migrations checked)");
             var options = new RunOptions
@@ -86,7 +91,12 @@ internal static class RunCommand
             }
             else
             {
-                result = await runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out) }, ct).ConfigureAwait(false);
+                // Waited for on this thread, not awaited: the run suspends while its steps run on the
+                // pool, and every async frame above it that suspends too JIT-compiles its own
+                // AwaitUnsafeOnCompleted with full optimisation (framework code marked
+                // AggressiveOptimization, so never precompiled): 3 methods in every cached run
+                // (bench/core/RESULTS-core.md, session 6). The failures surface as they did.
+                result = runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out) }, ct).GetAwaiter().GetResult();
             }
             Diagnostics.PhaseTrace.Mark("run finished");
             if (session.Json)

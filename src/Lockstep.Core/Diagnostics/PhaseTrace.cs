@@ -6,7 +6,8 @@ namespace Lockstep.Diagnostics;
 /// <summary>
 /// Start-up and run phases timed to stderr when <c>LOCKSTEP_TRACE_TIMING=1</c>: where a cached
 /// re-run spends its time (bench/core/cached-rerun). Off by default and free when off; the
-/// clock here never reaches an output or a record.
+/// clock here never reaches an output or a record. Each line names the managed thread that wrote
+/// it; with <c>LOCKSTEP_TRACE_ASSEMBLIES=1</c> also the assemblies loaded since the previous mark.
 /// </summary>
 public static class PhaseTrace
 {
@@ -19,6 +20,7 @@ public static class PhaseTrace
     private static int _lastAssemblies;
     private static bool _started;
     private static JitTrace? _jit;
+    private static readonly HashSet<string> Seen = new(StringComparer.Ordinal);
 
     /// <summary>Writes the time since the previous mark and since the process started.</summary>
     public static void Mark(string phase)
@@ -50,7 +52,7 @@ public static class PhaseTrace
                 return;
             }
             var now = Clock.Elapsed.TotalMilliseconds;
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[timing] {now - _last,8:F1} ms  {phase}{Counters()}"));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[timing] {now - _last,8:F1} ms  {phase} t{Environment.CurrentManagedThreadId}{Counters()}"));
             _last = now;
         }
     }
@@ -65,6 +67,19 @@ public static class PhaseTrace
         var jitMs = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds;
         var assemblies = AppDomain.CurrentDomain.GetAssemblies().Length;
         var text = string.Create(CultureInfo.InvariantCulture, $"   [+{jitted - _lastJitted} jitted, {jitMs - _lastJitMs:F1} ms JIT, +{assemblies - _lastAssemblies} assemblies]");
+        if (Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_ASSEMBLIES") == "1")
+        {
+            var names = new List<string>();
+            foreach (var a in AppDomain.CurrentDomain.GetAssemblies())
+            {
+                var n = a.GetName().Name ?? "?";
+                if (Seen.Add(n))
+                {
+                    names.Add(n);
+                }
+            }
+            text += " " + string.Join(",", names);
+        }
         (_lastJitted, _lastJitMs, _lastAssemblies) = (jitted, jitMs, assemblies);
         return text;
     }

@@ -9,12 +9,21 @@ namespace Lockstep.Running;
 /// <summary>Captures where a run happens: host, user, OS, runtime, packages, assemblies and source revision.</summary>
 public static class RunEnvironment
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Assembly, string> Versions = new();
+
     public static string User() => Environment.GetEnvironmentVariable("LOCKSTEP_USER") ?? Environment.UserName;
 
     public static string Host() => Environment.MachineName;
 
     /// <summary>The full environment record of a run (not the cache's smaller fingerprint).</summary>
-    public static JsonObject Capture()
+    public static JsonObject Capture() => Capture(AppDomain.CurrentDomain.GetAssemblies());
+
+    /// <summary>
+    /// As <see cref="Capture()"/>, listing <paramref name="loaded"/> as the process's assemblies: a
+    /// runner passes those loaded when the run started, before it starts work on other threads
+    /// (which loads the hashing code early), so the list is what it was when nothing ran ahead.
+    /// </summary>
+    public static JsonObject Capture(IReadOnlyList<Assembly> loaded)
     {
         var packages = new JsonObject();
         foreach (var (name, version) in EnvironmentFingerprint.AllPackages())
@@ -22,11 +31,9 @@ public static class RunEnvironment
             packages[name] = version;
         }
         var assemblies = new JsonObject();
-        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic).OrderBy(a => a.GetName().Name, StringComparer.Ordinal))
+        foreach (var assembly in loaded.Where(a => !a.IsDynamic).OrderBy(a => a.GetName().Name, StringComparer.Ordinal))
         {
-            var name = assembly.GetName();
-            var info = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-            assemblies[name.Name ?? "?"] = info ?? name.Version?.ToString() ?? "?";
+            assemblies[assembly.GetName().Name ?? "?"] = VersionOf(assembly);
         }
         var doc = EnvironmentFingerprint.Base();
         doc["host"] = Host();
@@ -40,12 +47,40 @@ public static class RunEnvironment
         return doc;
     }
 
+    /// <summary>
+    /// Reads ahead what <see cref="Capture(IReadOnlyList{Assembly})"/> needs that does not depend on
+    /// the moment it is called: the application's deps.json, the runtime's and host's descriptions
+    /// and the versions of the assemblies loaded so far (custom-attribute reflection). A runner calls
+    /// it on the second core while its own thread opens the run; the record lists the assemblies it
+    /// is given either way, so it is the same with or without it.
+    /// </summary>
+    public static void Prepare()
+    {
+        _ = EnvironmentFingerprint.AllPackages();
+        // The first read of each loads and prepares its code (the runtime keeps the first three).
+        _ = (RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription, RuntimeInformation.RuntimeIdentifier, Host(), User());
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        {
+            if (!assembly.IsDynamic)
+            {
+                VersionOf(assembly);
+            }
+        }
+    }
+
+    private static string VersionOf(Assembly assembly) => Versions.GetOrAdd(assembly, static a =>
+    {
+        var name = a.GetName();
+        var info = a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        return info ?? name.Version?.ToString() ?? "?";
+    });
+
     /// <summary>The git revision of the workspace and whether its tree has uncommitted changes; "none" outside a repository.</summary>
     public static JsonObject CaptureSource(string workspaceRoot) =>
         CaptureSourceAsync(workspaceRoot, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>
-    /// <see cref="CaptureSource"/> without blocking: git is spawned before this returns, so a caller
+    /// <see cref="CaptureSource"/> without blocking: git is spawned on a thread of its own, so a caller
     /// that starts it first thing (lockstep run does) overlaps git's work with its own start-up
     /// and awaits the result only when the run record is written.
     /// </summary>
@@ -92,30 +127,29 @@ public static class RunEnvironment
     }
 
     /// <summary>Runs git in <paramref name="cwd"/>; <paramref name="parse"/> gets its output, or null if git failed or is missing.</summary>
-    private static Task<T> GitAsync<T>(string cwd, Func<string?, T> parse, CancellationToken cancellationToken, params string[] args)
-    {
-        Process p;
-        try
+    private static Task<T> GitAsync<T>(string cwd, Func<string?, T> parse, CancellationToken cancellationToken, params string[] args) =>
+        // Started, read and parsed on a thread of its own (blocking reads: git's output is small).
+        // Spawning it there too keeps Process.Start off the caller's thread: the first spawn in a
+        // process loads and initialises the process machinery (≈ 25 JIT-compiled methods, 7–9 ms
+        // of `lockstep run`'s main thread, bench/core/RESULTS-core.md session 6), which now runs
+        // on the second core while the caller reads and plans the pipeline. A missing git is
+        // still "none"; any other failure is still the task's, seen where it is awaited.
+        Task.Factory.StartNew(() =>
         {
-            var start = new ProcessStartInfo("git") { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in args)
+            Process p;
+            try
             {
-                start.ArgumentList.Add(a);
+                var start = new ProcessStartInfo("git") { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                foreach (var a in args)
+                {
+                    start.ArgumentList.Add(a);
+                }
+                p = Process.Start(start)!;
             }
-            p = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return Task.FromResult(parse(null));
-        }
-        catch (Exception e)
-        {
-            // As from an async method: the failure is the task's, seen where it is awaited.
-            return Task.FromException<T>(e);
-        }
-        // Blocking reads on a thread of their own: git's output is small.
-        return Task.Factory.StartNew(() =>
-        {
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return parse(null);
+            }
             using (p)
             {
                 var output = ReadPipe(p.StandardOutput);
@@ -124,7 +158,6 @@ public static class RunEnvironment
                 return parse(p.ExitCode == 0 ? output.Trim() : null);
             }
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-    }
 
     /// <summary>
     /// A child's redirected output to its end, read from the pipe's descriptor as a plain file.

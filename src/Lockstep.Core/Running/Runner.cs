@@ -32,6 +32,13 @@ public sealed class Runner
     public async Task<RunResult> RunAsync(ExecutionPlan plan, RunOptions options, CancellationToken cancellationToken)
     {
         var time = options.Time;
+        // Work that needs neither the store nor git runs on the second core while this thread
+        // marks interrupted runs, takes the lock and writes the run record: the external files'
+        // hashes and what the environment record reads from disk. The hashes are still awaited
+        // before any step starts, and a file that cannot be read fails the run where it did
+        // before, with the same message (bench/core/RESULTS-core.md, session 6).
+        var loaded = AppDomain.CurrentDomain.GetAssemblies();
+        var hashing = options.RecordedExternalInputs is null ? HashExternalFilesAsync(plan, cancellationToken) : null;
         await _store.Metadata.MarkInterruptedRunsAsync(RunEnvironment.Host(), IsAlive, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await using var storeLock = await _store.AcquireLockAsync("store", shared: true, cancellationToken).ConfigureAwait(false);
         Diagnostics.PhaseTrace.Mark("runner: interrupted runs marked, store lock taken");
@@ -55,7 +62,7 @@ public sealed class Runner
             SeedGenerated = seedGenerated,
             WorkspacePath = plan.WorkspaceRoot,
             ConfigJson = resolved.ToCanonicalJson(),
-            EnvironmentJson = CanonicalJson.Serialize(RunEnvironment.Capture()),
+            EnvironmentJson = CanonicalJson.Serialize(RunEnvironment.Capture(loaded)),
             SourceJson = CanonicalJson.Serialize(source),
         };
         Diagnostics.PhaseTrace.Mark("runner: environment and source (git) captured");
@@ -69,7 +76,8 @@ public sealed class Runner
         string? error = null;
         try
         {
-            var external = await StoreExternalInputsAsync(plan, options, cancellationToken).ConfigureAwait(false);
+            var hashed = hashing is null ? null : await hashing.ConfigureAwait(false);
+            var external = await StoreExternalInputsAsync(plan, options, hashed, cancellationToken).ConfigureAwait(false);
             Diagnostics.PhaseTrace.Mark("runner: external inputs hashed");
             using var slots = new SemaphoreSlim(options.MaxParallelism);
             foreach (var step in plan.Steps)
@@ -111,8 +119,53 @@ public sealed class Runner
         return new RunResult(run with { Status = status, FinishedAt = finished, Error = error }, records, plan);
     }
 
+    /// <summary>
+    /// Each distinct external file's hash (or why it could not be read), by full path, computed on a
+    /// pool thread after <see cref="RunEnvironment.Prepare"/>. Reads only: storing the objects is
+    /// left to <see cref="StoreExternalInputsAsync"/>, after the run record exists.
+    /// </summary>
+    private static Task<Dictionary<string, FileHash>> HashExternalFilesAsync(ExecutionPlan plan, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            RunEnvironment.Prepare();
+            var hashes = new Dictionary<string, FileHash>(StringComparer.Ordinal);
+            foreach (var step in plan.Steps)
+            {
+                foreach (var input in step.Inputs)
+                {
+                    if (input is not ExternalFileSource file || hashes.ContainsKey(file.FullPath))
+                    {
+                        continue;
+                    }
+                    try
+                    {
+                        hashes[file.FullPath] = new FileHash(ContentHasher.HashFileAsync(file.FullPath, cancellationToken).GetAwaiter().GetResult(), null);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        hashes[file.FullPath] = new FileHash(default, e);
+                    }
+                }
+            }
+            return hashes;
+        }, cancellationToken);
+
+    /// <summary>A file's hash, or the exception reading it threw (rethrown where the hash is used).</summary>
+    private sealed record FileHash(ContentHash Hash, Exception? Failure)
+    {
+        public ContentHash Get()
+        {
+            if (Failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(Failure);
+            }
+            return Hash;
+        }
+    }
+
     /// <summary>Hashes every external file once and stores it, before any step runs.</summary>
-    private async Task<Dictionary<string, (ContentHash Hash, long Size)>> StoreExternalInputsAsync(ExecutionPlan plan, RunOptions options, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, (ContentHash Hash, long Size)>> StoreExternalInputsAsync(
+        ExecutionPlan plan, RunOptions options, Dictionary<string, FileHash>? hashed, CancellationToken cancellationToken)
     {
         var byKey = new Dictionary<string, (ContentHash, long)>(StringComparer.Ordinal);
         var byPath = new Dictionary<string, (ContentHash, long)>(StringComparer.Ordinal);
@@ -132,7 +185,7 @@ public sealed class Runner
                 }
                 if (!byPath.TryGetValue(input.FullPath, out var stored))
                 {
-                    stored = await EnsureStoredAsync(input.FullPath, step.Id, input, cancellationToken).ConfigureAwait(false);
+                    stored = await EnsureStoredAsync(input.FullPath, step.Id, input, hashed?.GetValueOrDefault(input.FullPath), cancellationToken).ConfigureAwait(false);
                     byPath[input.FullPath] = stored;
                 }
                 byKey[key] = stored;
@@ -141,11 +194,11 @@ public sealed class Runner
         return byKey;
     }
 
-    private async Task<(ContentHash, long)> EnsureStoredAsync(string path, string stepId, ExternalFileSource input, CancellationToken cancellationToken)
+    private async Task<(ContentHash, long)> EnsureStoredAsync(string path, string stepId, ExternalFileSource input, FileHash? hashed, CancellationToken cancellationToken)
     {
         try
         {
-            var hash = await ContentHasher.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
+            var hash = hashed is null ? await ContentHasher.HashFileAsync(path, cancellationToken).ConfigureAwait(false) : hashed.Get();
             if (_store.Objects.Exists(hash))
             {
                 return (hash, _store.Objects.SizeOf(hash));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Lockstep.Errors;
 using Lockstep.Pipelines;
 
@@ -14,7 +13,7 @@ namespace Lockstep.Steps;
 /// shell-quoted) and as environment variables <c>LOCKSTEP_IN_NAME</c> / <c>LOCKSTEP_OUT_NAME</c>;
 /// the step's seed is <c>LOCKSTEP_SEED</c>. A non-zero exit fails the step with the end of its output.
 /// </summary>
-public sealed partial class CommandStep : IStepType
+public sealed class CommandStep : IStepType
 {
     public StepSignature Signature { get; } = new()
     {
@@ -39,10 +38,9 @@ public sealed partial class CommandStep : IStepType
         }
         var inputs = step.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var outputs = (step.Outputs ?? []).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (Match m in Placeholder().Matches(text))
+        foreach (var placeholder in CommandPlaceholder.FindAll(text))
         {
-            var kind = m.Groups[1].Value;
-            var name = m.Groups[2].Value;
+            var (kind, name) = (placeholder.Kind, placeholder.Name);
             var known = kind == "inputs" ? inputs : outputs;
             if (!known.Contains(name))
             {
@@ -58,10 +56,10 @@ public sealed partial class CommandStep : IStepType
 
     public async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var command = Placeholder().Replace(context.Parameters.GetString("run"), m =>
+        var command = CommandPlaceholder.Replace(context.Parameters.GetString("run"), placeholder =>
         {
-            var name = m.Groups[2].Value;
-            var path = m.Groups[1].Value == "inputs" ? context.Input(name).Path : context.OutputPath(name);
+            var name = placeholder.Name;
+            var path = placeholder.Kind == "inputs" ? context.Input(name).Path : context.OutputPath(name);
             return ShellQuote(path);
         });
         var start = new ProcessStartInfo("/bin/sh")
@@ -161,9 +159,6 @@ public sealed partial class CommandStep : IStepType
     private static string EnvName(string name) => name.ToUpperInvariant().Replace('-', '_');
 
     private static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    [GeneratedRegex(@"\$\{(inputs|outputs)\.([A-Za-z0-9_-]+)\}")]
-    private static partial Regex Placeholder();
 
     private sealed class Tail(int capacity)
     {

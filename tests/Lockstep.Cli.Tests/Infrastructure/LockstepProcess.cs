@@ -13,7 +13,10 @@ internal static class LockstepProcess
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "lockstep.dll");
 
     /// <summary>Starts <c>dotnet lockstep.dll ARGS</c> in <paramref name="workingDirectory"/> with stdout and stderr redirected.</summary>
-    public static Process Start(string workingDirectory, IEnumerable<string> arguments)
+    public static Process Start(string workingDirectory, IEnumerable<string> arguments) => Start(workingDirectory, arguments, null);
+
+    /// <summary>As <see cref="Start(string, IEnumerable{string})"/>, with <paramref name="environment"/> set (or, for a null value, removed) in the child's environment.</summary>
+    public static Process Start(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,6 +37,10 @@ internal static class LockstepProcess
         start.Environment["NO_COLOR"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         process.StandardInput.Close();
         return process;
@@ -42,6 +49,12 @@ internal static class LockstepProcess
     public static async Task<CliResult> RunAsync(string workingDirectory, params string[] arguments)
     {
         using var process = Start(workingDirectory, arguments);
+        return await CollectAsync(process, arguments);
+    }
+
+    public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        using var process = Start(workingDirectory, arguments, environment);
         return await CollectAsync(process, arguments);
     }
 

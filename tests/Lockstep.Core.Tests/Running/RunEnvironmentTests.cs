@@ -64,5 +64,13 @@ public sealed class RunEnvironmentTests : IDisposable
     public async Task A_folder_outside_any_repository_has_no_version_control() =>
         (await RunEnvironment.CaptureSourceAsync(_dir, default))["vcs"]!.GetValue<string>().ShouldBe("none");
 
+    [Fact]
+    public void Reading_the_environment_ahead_does_not_change_the_record()
+    {
+        var before = CanonicalText(RunEnvironment.Capture());
+        RunEnvironment.Prepare();
+        CanonicalText(RunEnvironment.Capture()).ShouldBe(before);
+    }
+
     private static string CanonicalText(JsonObject o) => Lockstep.Hashing.CanonicalJson.Serialize(o);
 }

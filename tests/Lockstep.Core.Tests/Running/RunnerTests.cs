@@ -122,6 +122,37 @@ public sealed class RunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_input_that_vanishes_after_planning_fails_the_run_before_any_step_naming_the_input()
+    {
+        // The external files are hashed on another thread while the run record is written: a file
+        // that cannot be read must still fail the run where it did, with the same message and record.
+        var plan = _h.Plan(Chain);
+        File.Delete(Path.Combine(_h.Root, "input.txt"));
+        var r = await new Runner(_h.Store, _h.Registry).RunAsync(plan, new RunOptions(), CancellationToken.None);
+        r.Succeeded.ShouldBeFalse();
+        r.Run.Status.ShouldBe(RunStatus.Failed);
+        r.Run.Error.ShouldStartWith("step 'a' input 'src': cannot read input.txt: ");
+        r.Run.Error.ShouldContain("input.txt");
+        r.Steps.ShouldBeEmpty();
+        var stored = await _h.Store.Metadata.FindRunAsync(r.Run.Id, default);
+        stored!.Status.ShouldBe(RunStatus.Failed);
+        stored.Error.ShouldBe(r.Run.Error);
+        (await _h.Store.Metadata.GetStepRunsAsync(r.Run.Id, default)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Inputs_hashed_ahead_are_the_hashes_of_the_files_and_an_edit_between_runs_is_seen()
+    {
+        var first = await _h.RunAsync(Chain);
+        Step(first, "a").Inputs.Single().Hash.ShouldBe(Lockstep.Hashing.ContentHasher.HashString("hello"));
+        _h.File("input.txt", "HELLO");
+        var second = await _h.RunAsync(Chain);
+        Step(second, "a").Inputs.Single().Hash.ShouldBe(Lockstep.Hashing.ContentHasher.HashString("HELLO"));
+        Step(second, "a").Cached.ShouldBeFalse();
+        Step(second, "side").Cached.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_failing_step_fails_the_run_skips_its_dependents_and_lets_others_finish()
     {
         var r = await _h.RunAsync(Chain, "b.fail=true");

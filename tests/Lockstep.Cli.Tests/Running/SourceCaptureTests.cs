@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Lockstep.Cli.Tests.Infrastructure;
+using Shouldly;
+using Xunit;
+
+namespace Lockstep.Cli.Tests.Running;
+
+/// <summary>
+/// <c>lockstep run</c> starts git on a thread of its own while it reads and plans the pipeline: the
+/// run record's source must be what it was when git ran on the command's thread, with git and
+/// without it.
+/// </summary>
+public sealed class SourceCaptureTests
+{
+    private const string Pipeline = """
+        name: source
+        steps:
+          - id: copy
+            type: command
+            inputs: {src: input.txt}
+            outputs: [out]
+            params: {run: "cat ${inputs.src} > ${outputs.out}"}
+        """;
+
+    [Fact]
+    public async Task A_run_in_a_git_repository_records_its_commit_and_a_run_where_git_is_missing_records_none()
+    {
+        using var ws = new TempWorkspace(Pipeline);
+        ws.WriteFile("input.txt", "hello\n");
+        ws.WriteFile(".gitignore", ".lockstep/\n");
+        Git(ws.Root, "init", "-q", "-b", "main");
+        Git(ws.Root, "add", ".");
+        Git(ws.Root, "commit", "-q", "-m", "first");
+        var head = Git(ws.Root, "rev-parse", "HEAD");
+
+        var withGit = await ws.RunAsync("run", "--json");
+        withGit.ExitCode.ShouldBe(0, withGit.ToString());
+        var source = await SourceOf(ws, (string)withGit.Json["run_id"]!);
+        ((string)source["vcs"]!).ShouldBe("git");
+        ((string)source["revision"]!).ShouldBe(head);
+        ((bool)source["dirty"]!).ShouldBeFalse();
+
+        // PATH without git (cat is all the step needs): the run succeeds, reuses the step and records no version control.
+        var bin = Path.Combine(ws.Root, "bin-without-git");
+        Directory.CreateDirectory(bin);
+        File.CreateSymbolicLink(Path.Combine(bin, "cat"), "/bin/cat");
+        var noGit = await LockstepProcess.RunAsync(ws.Root, new Dictionary<string, string?> { ["PATH"] = bin }, "run", "--json");
+        noGit.ExitCode.ShouldBe(0, noGit.ToString());
+        ((bool)noGit.Steps["copy"]["cached"]!).ShouldBeTrue();
+        (await SourceOf(ws, (string)noGit.Json["run_id"]!)).ToJsonString().ShouldBe("""{"vcs":"none"}""");
+    }
+
+    private static async Task<JsonObject> SourceOf(TempWorkspace ws, string runId)
+    {
+        var show = await ws.RunAsync("runs", "show", runId, "--json");
+        show.ExitCode.ShouldBe(0, show.ToString());
+        return show.Json["source"]!.AsObject();
+    }
+
+    private static string Git(string dir, params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "t";
+        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "t@example.org";
+        using var p = Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        p.ExitCode.ShouldBe(0, $"git {string.Join(' ', args)}");
+        return output.Trim();
+    }
+}
