@@ -25,6 +25,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     /// <summary>False: every row takes <see cref="BatchWorker"/>'s dictionary path (for the tests that prove both paths agree).</summary>
     internal bool TypedPath { get; init; } = true;
 
+    /// <summary>False: the log's blocks are written in format 1, uncompressed (for the tests that prove both formats read back the same).</summary>
+    internal bool CompressLog { get; init; } = true;
+
     public async Task<BatchResult> ScoreAsync(string inputPath, string outputPath, BatchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -41,7 +44,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         }
         using var _ = input;
         var tmp = outputPath + ".tmp";
-        var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath) { TypedPath = TypedPath };
+        var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath) { TypedPath = TypedPath, CompressLog = CompressLog };
         if (options.Columns is { } columns)
         {
             context.SetHeader([.. columns]);
@@ -141,7 +144,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         if (BatchWorker.Trace)
         {
             var workers = sets.SelectMany(s => s).ToArray();
-            string[] names = ["parse", "validate", "findings", "model", "csv", "block"];
+            string[] names = ["parse", "validate", "findings", "model", "csv", "block", "compress"];
             Console.Error.WriteLine(string.Join(" ", names.Select((n, i) => $"{n}={workers.Sum(w => w.Ticks[i]) * 1000.0 / Stopwatch.Frequency:0.0}ms"))
                 + $" log-insert={PredictionLog.TraceInsertTicks * 1000.0 / Stopwatch.Frequency:0.0}ms log-commit={PredictionLog.TraceCommitTicks * 1000.0 / Stopwatch.Frequency:0.0}ms typed-rows={workers.Sum(w => w.TypedRows)}"
                 + $" gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
@@ -206,7 +209,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             output.Write(w.Output.WrittenSpan);
             state.Invalid += w.Blocked;
             logged += w.LoggedRows;
-            parts[i] = w.Logged.WrittenMemory;
+            parts[i] = state.Context.CompressLog ? w.Compressed.WrittenMemory : w.Logged.WrittenMemory;
         }
         state.Scored += logged;
         // The payload is copied out of the workers' buffers, which the chunk after next reuses,
@@ -217,7 +220,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         {
             var payload = state.Payloads[state.Blocks++ % 2];
             payload.ResetWrittenCount();
-            PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts, payload);
+            if (state.Context.CompressLog)
+            {
+                PredictionBlockFormat.ComposeCompressed(state.BlockHeader(), logged, parts, payload);
+            }
+            else
+            {
+                PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts, payload);
+            }
             block = new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch", payload.WrittenMemory);
         }
         await pendingLog.ConfigureAwait(false);

@@ -58,6 +58,12 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     /// <summary>This slice's scored rows in the log's block encoding (<see cref="PredictionBlockFormat.Row"/>).</summary>
     public NativeBufferWriter Logged { get; } = new(1 << 16);
 
+    /// <summary>
+    /// <see cref="Logged"/> compressed as one part of a format 2 block
+    /// (<see cref="PredictionBlockFormat.CompressPart"/>), when the run compresses its log.
+    /// </summary>
+    public NativeBufferWriter Compressed { get; } = new(1 << 14);
+
     public int LoggedRows { get; private set; }
 
     public int Blocked { get; private set; }
@@ -69,7 +75,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     public (int Line, string Message)? Error { get; private set; }
 
     /// <summary>Trace mode (LOCKSTEP_TRACE_BATCH=1): ticks per phase, see <see cref="BatchScorer"/>.</summary>
-    public long[] Ticks { get; } = new long[6];
+    public long[] Ticks { get; } = new long[7];
 
     // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
     // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
@@ -83,6 +89,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
         }
         Output.ResetWrittenCount();
         Logged.ResetWrittenCount();
+        Compressed.ResetWrittenCount();
         // Room for the slice up front (a scored row's output line is at most 64 bytes with no
         // findings, its log entry its line plus 41): one resize at most instead of a doubling
         // series of copies.
@@ -105,6 +112,13 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
             {
                 return;
             }
+        }
+        if (context.CompressLog)
+        {
+            // Here, on the worker, in parallel with the other slices: the log's thread then
+            // inserts a few times fewer bytes.
+            PredictionBlockFormat.CompressPart(Logged.WrittenSpan, Compressed);
+            Lap(6, ref t);
         }
         if (Trace)
         {
@@ -360,6 +374,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     {
         Output.Dispose();
         Logged.Dispose();
+        Compressed.Dispose();
     }
 
     private void Lap(int phase, ref long t)
