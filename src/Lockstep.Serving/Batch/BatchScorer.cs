@@ -51,7 +51,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         }
         var state = new RunState(input, context);
         var sets = new[] { NewWorkers(context), NewWorkers(context) };
-        var buffers = new[] { new List<(int Number, string Text)>(ChunkRows), new List<(int Number, string Text)>(ChunkRows) };
+        var buffers = new[] { new LineChunk(), new LineChunk() };
         Task pendingLog = Task.CompletedTask;
         try
         {
@@ -171,6 +171,10 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             {
                 payload.Dispose();
             }
+            foreach (var buffer in buffers)
+            {
+                buffer.Dispose();
+            }
         }
     }
 
@@ -239,6 +243,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     /// <summary>The reading position and counts of one run (touched by the scoring call's own thread only).</summary>
     private sealed class RunState(StreamReader input, BatchContext context)
     {
+        private readonly LineReader _input = new(input);
         private int _lineNumber;
         private byte[]? _blockHeader;
 
@@ -261,13 +266,13 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         public byte[] BlockHeader() => _blockHeader ??= PredictionBlockFormat.Header(Context.Header!, Context.Dropped, Context.Na);
 
         /// <summary>Reads the next chunk's data lines (skipping empty and comment lines; the first line is the header when the columns were not given).</summary>
-        public void Read(List<(int Number, string Text)> lines)
+        public void Read(LineChunk lines)
         {
             // Per-line reads go through a 64 KiB buffer synchronously: an await per line costs
             // more than the line; the file handles are the async boundary.
             lines.Clear();
             var prefix = Context.Options.CommentPrefix;
-            while (lines.Count < ChunkRows && input.ReadLine() is { } text)
+            while (lines.Count < ChunkRows && _input.TryRead(out var text))
             {
                 _lineNumber++;
                 if (text.Length == 0 || (prefix is not null && text.StartsWith(prefix, StringComparison.Ordinal)))
@@ -277,12 +282,12 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 if (Context.Header is null)
                 {
                     var cells = new List<string>();
-                    CsvLine.Split(text, cells);
+                    CsvLine.Split(text.ToString(), cells);
                     Context.SetHeader([.. cells]);
                     continue;
                 }
                 FirstRow ??= Stopwatch.GetTimestamp();
-                lines.Add((_lineNumber, text));
+                lines.Add(_lineNumber, text);
             }
         }
     }
