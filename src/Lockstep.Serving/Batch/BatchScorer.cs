@@ -141,13 +141,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         BatchWorker.Mark("buffers released");
         File.Move(tmp, outputPath, overwrite: true);
         var end = Stopwatch.GetTimestamp();
+        var endCpu = BatchWorker.Trace ? Environment.CpuUsage.TotalTime : TimeSpan.Zero;
         if (BatchWorker.Trace)
         {
             var workers = sets.SelectMany(s => s).ToArray();
             string[] names = ["parse", "validate", "findings", "model", "csv", "block", "compress"];
             Console.Error.WriteLine(string.Join(" ", names.Select((n, i) => $"{n}={workers.Sum(w => w.Ticks[i]) * 1000.0 / Stopwatch.Frequency:0.0}ms"))
                 + $" log-insert={PredictionLog.TraceInsertTicks * 1000.0 / Stopwatch.Frequency:0.0}ms log-commit={PredictionLog.TraceCommitTicks * 1000.0 / Stopwatch.Frequency:0.0}ms typed-rows={workers.Sum(w => w.TypedRows)}"
-                + $" gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
+                + $" scoring-cpu={(endCpu - state.FirstRowCpu).TotalMilliseconds:0.0}ms gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
             var origin = state.FirstRow ?? started;
             foreach (var (at, thread, what) in BatchWorker.Timeline)
             {
@@ -263,6 +264,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         /// <summary>When the first data row was read: the start of the scoring phase.</summary>
         public long? FirstRow { get; private set; }
 
+        /// <summary>Trace mode: the process's CPU time (all threads) when the first data row was read.</summary>
+        public TimeSpan FirstRowCpu { get; private set; }
+
         public byte[] BlockHeader() => _blockHeader ??= PredictionBlockFormat.Header(Context.Header!, Context.Dropped, Context.Na);
 
         /// <summary>Reads the next chunk's data lines (skipping empty and comment lines; the first line is the header when the columns were not given).</summary>
@@ -286,7 +290,11 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                     Context.SetHeader([.. cells]);
                     continue;
                 }
-                FirstRow ??= Stopwatch.GetTimestamp();
+                if (FirstRow is null)
+                {
+                    FirstRow = Stopwatch.GetTimestamp();
+                    FirstRowCpu = BatchWorker.Trace ? Environment.CpuUsage.TotalTime : TimeSpan.Zero;
+                }
                 lines.Add(_lineNumber, text);
             }
         }
