@@ -260,4 +260,38 @@ public sealed class BatchScorerTests : IAsyncLifetime
             ((byte[])(await formats.ExecuteScalarAsync())!).ShouldBe([PredictionBlockFormat.CompressedVersion]);
         }
     }
+
+    [Fact]
+    public async Task A_damaged_block_in_the_store_is_a_store_error_naming_its_run_not_a_crash()
+    {
+        var input = Path.Combine(_root, "damaged.csv");
+        var rows = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => l.Length > 0 && !l.StartsWith('|')).Take(300).ToList();
+        await File.WriteAllLinesAsync(input, rows);
+        foreach (var compress in new[] { true, false })
+        {
+            var result = await new BatchScorer(_model, _log, TimeProvider.System) { CompressLog = compress }
+                .ScoreAsync(input, Path.Combine(_root, "damaged-out.csv"), new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"] }, default);
+            await using (var connection = await _store.Database.OpenConnectionAsync(default))
+            {
+                // Cut the block short, as a disk fault or a foreign writer might.
+                await using var cut = connection.CreateCommand();
+                cut.CommandText = "UPDATE predictions SET block = substr(block, 1, length(block) - 40) WHERE request_id = $r";
+                cut.Parameters.AddWithValue("$r", result.RunId);
+                (await cut.ExecuteNonQueryAsync()).ShouldBe(1);
+            }
+
+            var error = await Should.ThrowAsync<Lockstep.Errors.StoreException>(async () =>
+                await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(), default).ToListAsync());
+
+            error.Message.ShouldContain(result.RunId);
+            error.Message.ShouldContain("damaged");
+            await using (var connection = await _store.Database.OpenConnectionAsync(default))
+            {
+                await using var drop = connection.CreateCommand();
+                drop.CommandText = "DELETE FROM predictions WHERE request_id = $r";
+                drop.Parameters.AddWithValue("$r", result.RunId);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+    }
 }
