@@ -292,7 +292,7 @@ public static class PredictionBlockFormat
     }
 
     private static InvalidDataException Corrupt(PredictionBlock block, string what) =>
-        new($"prediction log block of request {block.RequestId} (row {block.FirstRow} on) is damaged: {what}; the store's other predictions are readable");
+        new($"prediction log block of request {block.RequestId} (row {block.FirstRow} on) is damaged: {what}; the other blocks are intact (export around it with --since/--until)");
 
     /// <summary>How a batch run reads one cell: missing, a number, or text (the same rule while scoring and when read back).</summary>
     internal static object? CellValue(string cell, HashSet<string> missingValues) =>

@@ -90,7 +90,7 @@ public sealed class PredictionLogReader(SqliteDatabase database)
         catch (ArgumentException e)
         {
             // A length or offset that runs past the payload (a damaged format 1 block: those have no part lengths to check).
-            throw new Lockstep.Errors.StoreException($"cannot read the prediction log: the block of request {block.RequestId} (row {block.FirstRow} on) is damaged; the store's other predictions are readable", e);
+            throw new Lockstep.Errors.StoreException($"cannot read the prediction log: the block of request {block.RequestId} (row {block.FirstRow} on) is damaged; the other blocks are intact (export around it with --since/--until)", e);
         }
     }
 
