@@ -14,6 +14,9 @@ internal sealed class BatchContext(BatchOptions options, DateTimeOffset at, stri
     /// <summary>False: every row takes the dictionary path (the parity tests compare both).</summary>
     public bool TypedPath { get; init; } = true;
 
+    /// <summary>True: the log's blocks are written compressed (format 2, each worker compressing its slice); false: format 1.</summary>
+    public bool CompressLog { get; init; } = true;
+
     public string[]? Header { get; private set; }
 
     /// <summary>Per header column: true when it is in <see cref="BatchOptions.Drop"/>.</summary>

@@ -25,6 +25,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     /// <summary>False: every row takes <see cref="BatchWorker"/>'s dictionary path (for the tests that prove both paths agree).</summary>
     internal bool TypedPath { get; init; } = true;
 
+    /// <summary>False: the log's blocks are written in format 1, uncompressed (for the tests that prove both formats read back the same).</summary>
+    internal bool CompressLog { get; init; } = true;
+
     public async Task<BatchResult> ScoreAsync(string inputPath, string outputPath, BatchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -41,14 +44,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         }
         using var _ = input;
         var tmp = outputPath + ".tmp";
-        var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath) { TypedPath = TypedPath };
+        var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath) { TypedPath = TypedPath, CompressLog = CompressLog };
         if (options.Columns is { } columns)
         {
             context.SetHeader([.. columns]);
         }
         var state = new RunState(input, context);
         var sets = new[] { NewWorkers(context), NewWorkers(context) };
-        var buffers = new[] { new List<(int Number, string Text)>(ChunkRows), new List<(int Number, string Text)>(ChunkRows) };
+        var buffers = new[] { new LineChunk(), new LineChunk() };
         Task pendingLog = Task.CompletedTask;
         try
         {
@@ -138,13 +141,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         BatchWorker.Mark("buffers released");
         File.Move(tmp, outputPath, overwrite: true);
         var end = Stopwatch.GetTimestamp();
+        var endCpu = BatchWorker.Trace ? Environment.CpuUsage.TotalTime : TimeSpan.Zero;
         if (BatchWorker.Trace)
         {
             var workers = sets.SelectMany(s => s).ToArray();
-            string[] names = ["parse", "validate", "findings", "model", "csv", "block"];
+            string[] names = ["parse", "validate", "findings", "model", "csv", "block", "compress"];
             Console.Error.WriteLine(string.Join(" ", names.Select((n, i) => $"{n}={workers.Sum(w => w.Ticks[i]) * 1000.0 / Stopwatch.Frequency:0.0}ms"))
                 + $" log-insert={PredictionLog.TraceInsertTicks * 1000.0 / Stopwatch.Frequency:0.0}ms log-commit={PredictionLog.TraceCommitTicks * 1000.0 / Stopwatch.Frequency:0.0}ms typed-rows={workers.Sum(w => w.TypedRows)}"
-                + $" gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
+                + $" scoring-cpu={(endCpu - state.FirstRowCpu).TotalMilliseconds:0.0}ms gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
             var origin = state.FirstRow ?? started;
             foreach (var (at, thread, what) in BatchWorker.Timeline)
             {
@@ -167,6 +171,10 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             foreach (var payload in state.Payloads)
             {
                 payload.Dispose();
+            }
+            foreach (var buffer in buffers)
+            {
+                buffer.Dispose();
             }
         }
     }
@@ -206,7 +214,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             output.Write(w.Output.WrittenSpan);
             state.Invalid += w.Blocked;
             logged += w.LoggedRows;
-            parts[i] = w.Logged.WrittenMemory;
+            parts[i] = state.Context.CompressLog ? w.Compressed.WrittenMemory : w.Logged.WrittenMemory;
         }
         state.Scored += logged;
         // The payload is copied out of the workers' buffers, which the chunk after next reuses,
@@ -217,7 +225,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         {
             var payload = state.Payloads[state.Blocks++ % 2];
             payload.ResetWrittenCount();
-            PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts, payload);
+            if (state.Context.CompressLog)
+            {
+                PredictionBlockFormat.ComposeCompressed(state.BlockHeader(), logged, parts, payload);
+            }
+            else
+            {
+                PredictionBlockFormat.Compose(state.BlockHeader(), logged, parts, payload);
+            }
             block = new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch", payload.WrittenMemory);
         }
         await pendingLog.ConfigureAwait(false);
@@ -229,6 +244,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     /// <summary>The reading position and counts of one run (touched by the scoring call's own thread only).</summary>
     private sealed class RunState(StreamReader input, BatchContext context)
     {
+        private readonly LineReader _input = new(input);
         private int _lineNumber;
         private byte[]? _blockHeader;
 
@@ -248,16 +264,19 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         /// <summary>When the first data row was read: the start of the scoring phase.</summary>
         public long? FirstRow { get; private set; }
 
+        /// <summary>Trace mode: the process's CPU time (all threads) when the first data row was read.</summary>
+        public TimeSpan FirstRowCpu { get; private set; }
+
         public byte[] BlockHeader() => _blockHeader ??= PredictionBlockFormat.Header(Context.Header!, Context.Dropped, Context.Na);
 
         /// <summary>Reads the next chunk's data lines (skipping empty and comment lines; the first line is the header when the columns were not given).</summary>
-        public void Read(List<(int Number, string Text)> lines)
+        public void Read(LineChunk lines)
         {
             // Per-line reads go through a 64 KiB buffer synchronously: an await per line costs
             // more than the line; the file handles are the async boundary.
             lines.Clear();
             var prefix = Context.Options.CommentPrefix;
-            while (lines.Count < ChunkRows && input.ReadLine() is { } text)
+            while (lines.Count < ChunkRows && _input.TryRead(out var text))
             {
                 _lineNumber++;
                 if (text.Length == 0 || (prefix is not null && text.StartsWith(prefix, StringComparison.Ordinal)))
@@ -267,12 +286,16 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 if (Context.Header is null)
                 {
                     var cells = new List<string>();
-                    CsvLine.Split(text, cells);
+                    CsvLine.Split(text.ToString(), cells);
                     Context.SetHeader([.. cells]);
                     continue;
                 }
-                FirstRow ??= Stopwatch.GetTimestamp();
-                lines.Add((_lineNumber, text));
+                if (FirstRow is null)
+                {
+                    FirstRow = Stopwatch.GetTimestamp();
+                    FirstRowCpu = BatchWorker.Trace ? Environment.CpuUsage.TotalTime : TimeSpan.Zero;
+                }
+                lines.Add(_lineNumber, text);
             }
         }
     }

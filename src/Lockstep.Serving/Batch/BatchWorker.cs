@@ -58,6 +58,12 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     /// <summary>This slice's scored rows in the log's block encoding (<see cref="PredictionBlockFormat.Row"/>).</summary>
     public NativeBufferWriter Logged { get; } = new(1 << 16);
 
+    /// <summary>
+    /// <see cref="Logged"/> compressed as one part of a format 2 block
+    /// (<see cref="PredictionBlockFormat.CompressPart"/>), when the run compresses its log.
+    /// </summary>
+    public NativeBufferWriter Compressed { get; } = new(1 << 14);
+
     public int LoggedRows { get; private set; }
 
     public int Blocked { get; private set; }
@@ -69,11 +75,11 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     public (int Line, string Message)? Error { get; private set; }
 
     /// <summary>Trace mode (LOCKSTEP_TRACE_BATCH=1): ticks per phase, see <see cref="BatchScorer"/>.</summary>
-    public long[] Ticks { get; } = new long[6];
+    public long[] Ticks { get; } = new long[7];
 
     // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
     // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
-    public void Score(IReadOnlyList<(int Number, string Text)> lines, int from, int to, long firstIndex)
+    public void Score(LineChunk lines, int from, int to, long firstIndex)
     {
         long[] ticks0 = [];
         if (Trace)
@@ -83,13 +89,14 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
         }
         Output.ResetWrittenCount();
         Logged.ResetWrittenCount();
+        Compressed.ResetWrittenCount();
         // Room for the slice up front (a scored row's output line is at most 64 bytes with no
         // findings, its log entry its line plus 41): one resize at most instead of a doubling
         // series of copies.
         var chars = 0L;
         for (var i = from; i < to; i++)
         {
-            chars += lines[i].Text.Length;
+            chars += lines[i].Length;
         }
         Output.GetSpan((int)Math.Min((to - from) * 64L, 1 << 24));
         Logged.GetSpan((int)Math.Min(chars + ((to - from) * 48L), 1 << 26));
@@ -106,6 +113,13 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
                 return;
             }
         }
+        if (context.CompressLog)
+        {
+            // Here, on the worker, in parallel with the other slices: the log's thread then
+            // inserts a few times fewer bytes.
+            PredictionBlockFormat.CompressPart(Logged.WrittenSpan, Compressed);
+            Lap(6, ref t);
+        }
         if (Trace)
         {
             Mark($"score {firstIndex + from}..{firstIndex + to} end: {string.Join(" ", Ticks.Select((x, i) => $"{(x - ticks0[i]) * 1000.0 / Stopwatch.Frequency:0.0}"))}");
@@ -118,7 +132,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     /// large-object allocation per worker that set off full garbage collections in a short run).
     /// False when a malformed line stopped the slice (<see cref="Error"/>).
     /// </summary>
-    private bool ScoreRows(IReadOnlyList<(int Number, string Text)> lines, int from, int to, long firstIndex, string[] header, TypedPath? typed, ref long t)
+    private bool ScoreRows(LineChunk lines, int from, int to, long firstIndex, string[] header, TypedPath? typed, ref long t)
     {
         var count = to - from;
         if (_typedRow.Length < count)
@@ -134,7 +148,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
             {
                 continue;
             }
-            var line = lines[i].Text;
+            var line = lines[i];
             if (Split(line, header.Length) && typed.Clean.IsClean(line, _parsed))
             {
                 var width = typed.Width;
@@ -164,17 +178,17 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
         for (var i = from; i < to; i++)
         {
             var index = (int)(firstIndex + i);
-            var line = lines[i].Text;
+            var line = lines[i];
             if (_typedRow[i - from] is var k and >= 0)
             {
                 var p = _predictions[k];
                 Scored(index, line, new ModelScore(p.Score, p.Probability, p.Label), null, ref t);
                 continue;
             }
-            CsvLine.Split(line, _cells);
+            CsvLine.Split(line.ToString(), _cells);
             if (_cells.Count != header.Length)
             {
-                Error = (lines[i].Number, $"{context.InputPath} line {lines[i].Number}: {_cells.Count} cells, but the header has {header.Length} columns; fix the line or the quoting");
+                Error = (lines.Number(i), $"{context.InputPath} line {lines.Number(i)}: {_cells.Count} cells, but the header has {header.Length} columns; fix the line or the quoting");
                 return false;
             }
             _row.Clear();
@@ -239,9 +253,9 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     /// </summary>
     // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
     // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
-    private bool Split(string line, int expected)
+    private bool Split(ReadOnlySpan<char> line, int expected)
     {
-        if (line.Contains('"', StringComparison.Ordinal))
+        if (line.Contains('"'))
         {
             return false;
         }
@@ -254,9 +268,10 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
             {
                 i++;
             }
-            var comma = line.IndexOf(',', i);
+            var comma = line[i..].IndexOf(',');
+            comma = comma < 0 ? comma : comma + i;
             var end = comma < 0 ? line.Length : comma;
-            var text = line.AsSpan(i, end - i).TrimEnd();
+            var text = line[i..end].TrimEnd();
             if (n == expected)
             {
                 return false;
@@ -272,7 +287,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
         }
     }
 
-    private void ScoreRow(int index, string line, ref long t)
+    private void ScoreRow(int index, ReadOnlySpan<char> line, ref long t)
     {
         _findings.Clear();
         model.Validate(_row, index, _findings);
@@ -299,7 +314,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     /// <summary>A scored row: its output line, and its entry in the chunk's log block.</summary>
     // Not AggressiveOptimization: it keeps a method out of the ReadyToRun image, so every process
     // would JIT it at first call (on a short batch run's critical path); the precompiled code does as well.
-    private void Scored(int index, string line, ModelScore score, string? findingsJson, ref long t)
+    private void Scored(int index, ReadOnlySpan<char> line, ModelScore score, string? findingsJson, ref long t)
     {
         // row,score,probability,label,findings with the numbers in round-trip form ("R", written by
         // RoundTripText: the framework's formatter runs as first-tier JIT code here), as UTF-8
@@ -360,6 +375,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     {
         Output.Dispose();
         Logged.Dispose();
+        Compressed.Dispose();
     }
 
     private void Lap(int phase, ref long t)

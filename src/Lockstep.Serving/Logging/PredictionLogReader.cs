@@ -47,7 +47,7 @@ public sealed class PredictionLogReader(SqliteDatabase database)
                 // A batch block (store migration 5): one row of the log, many predictions.
                 var block = new PredictionBlock(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(11), ParseAt(reader.GetString(2)),
                     reader.GetString(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(10), (byte[])reader.GetValue(12));
-                foreach (var record in PredictionBlockFormat.Expand(block))
+                foreach (var record in Expand(block))
                 {
                     if (left-- <= 0)
                     {
@@ -70,6 +70,27 @@ public sealed class PredictionLogReader(SqliteDatabase database)
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.GetInt64(9),
                 reader.GetString(10));
+        }
+    }
+
+    /// <summary>
+    /// A block's records (a chunk's worth, at most a few thousand), or a store error that names the
+    /// block when it is damaged or of a newer format (a clear message and exit code, not a crash).
+    /// </summary>
+    private static List<PredictionRecord> Expand(PredictionBlock block)
+    {
+        try
+        {
+            return [.. PredictionBlockFormat.Expand(block)];
+        }
+        catch (InvalidDataException e)
+        {
+            throw new Lockstep.Errors.StoreException($"cannot read the prediction log: {e.Message}", e);
+        }
+        catch (ArgumentException e)
+        {
+            // A length or offset that runs past the payload (a damaged format 1 block: those have no part lengths to check).
+            throw new Lockstep.Errors.StoreException($"cannot read the prediction log: the block of request {block.RequestId} (row {block.FirstRow} on) is damaged; the other blocks are intact (export around it with --since/--until)", e);
         }
     }
 
