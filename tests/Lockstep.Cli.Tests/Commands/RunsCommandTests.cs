@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Lockstep.Cli.Tests.Infrastructure;
 using Shouldly;
 using Xunit;
@@ -59,18 +58,5 @@ public sealed class RunsCommandTests
         ((string)source["vcs"]!).ShouldBe("none");
     }
 
-    private static string Git(string cwd, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(start)!;
-        var output = p.StandardOutput.ReadToEnd();
-        var error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        p.ExitCode.ShouldBe(0, $"git {string.Join(' ', args)}: {error}");
-        return output.Trim();
-    }
+    private static string Git(string cwd, params string[] args) => GitCommand.Run(cwd, args);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lockstep.Cli.Tests.Infrastructure;
 using Shouldly;
@@ -58,20 +57,5 @@ public sealed class SourceCaptureTests
         return show.Json["source"]!.AsObject();
     }
 
-    private static string Git(string dir, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "t";
-        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "t@example.org";
-        using var p = Process.Start(start)!;
-        var output = p.StandardOutput.ReadToEnd();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        p.ExitCode.ShouldBe(0, $"git {string.Join(' ', args)}");
-        return output.Trim();
-    }
+    private static string Git(string cwd, params string[] args) => GitCommand.Run(cwd, args);
 }
