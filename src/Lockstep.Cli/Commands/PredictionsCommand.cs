@@ -102,6 +102,12 @@ internal static class PredictionsCommand
                 File.Delete(tmp);
                 throw new LockstepException($"cannot write '{path}': {e.Message}");
             }
+            catch
+            {
+                // A damaged log block (a store error naming it) or a cancelled export: no half file is left behind.
+                File.Delete(tmp);
+                throw;
+            }
             if (session.Json)
             {
                 session.WriteJson(new JsonObject { ["output"] = Path.GetFullPath(path), ["format"] = kind, ["rows"] = n });

@@ -127,6 +127,36 @@ public sealed class ServingCommandsTests : IAsyncLifetime
         doc.RootElement.GetArrayLength().ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Exporting_a_log_with_a_damaged_block_names_it_and_leaves_the_previous_export_and_no_temporary_file()
+    {
+        (await RunAsync("models", "alias", "adult", "2", "production")).Code.ShouldBe(0);
+        var input = Path.Combine(_dir, "rows.csv");
+        await File.WriteAllLinesAsync(input, File.ReadLines(TestBundles.DataPath("adult", "adult.test")).Where(l => l.Length > 0 && !l.StartsWith('|')).Take(200));
+        var predict = await RunAsync("--json", "predict", "adult@production", "--input", input, "--output", Path.Combine(_dir, "scores.csv"),
+            "--columns", string.Join(",", TestBundles.AdultColumns), "--drop", "income");
+        predict.Code.ShouldBe(0, predict.Err);
+        var export = Path.Combine(_dir, "log.csv");
+        (await RunAsync("predictions", "export", "--output", export)).Code.ShouldBe(0);
+        var before = await File.ReadAllBytesAsync(export);
+        await using (var store = await EmbeddedStore.OpenAsync(Workspace.Find(_dir).StorePath, false, CancellationToken.None))
+        await using (var connection = await store.Database.OpenConnectionAsync(CancellationToken.None))
+        await using (var cut = connection.CreateCommand())
+        {
+            // Cut the block short, as a disk fault or a foreign writer might.
+            cut.CommandText = "UPDATE predictions SET block = substr(block, 1, length(block) - 40) WHERE block IS NOT NULL";
+            (await cut.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+
+        var damaged = await RunAsync("predictions", "export", "--output", export);
+
+        damaged.Code.ShouldBe(3);
+        damaged.Err.ShouldContain("is damaged");
+        damaged.Err.ShouldNotContain("   at ");
+        File.Exists(export + ".tmp").ShouldBeFalse();
+        (await File.ReadAllBytesAsync(export)).ShouldBe(before);
+    }
+
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
