@@ -91,16 +91,11 @@ internal static class ArtifactsCommand
                 await input.CopyToAsync(stdout, ct).ConfigureAwait(false);
                 return 0;
             }
-            var full = Path.GetFullPath(destination);
-            if (Directory.Exists(full))
-            {
-                throw new ArgumentsException($"--output '{destination}' is a folder; name the file to write, e.g. -o {Path.Combine(destination, label.Replace('.', '-'))}");
-            }
+            var full = OutputFile.Check(destination, label.Replace('.', '-'));
             if (File.Exists(full) && !session.Parse.GetValue(force))
             {
                 throw new ArgumentsException($"'{destination}' exists; pass --force to overwrite it, or choose another -o");
             }
-            OutputFile.Check(destination);
             var folder = Path.GetDirectoryName(full)!;
             // Written beside the destination and renamed, so a reader never sees half a file.
             var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");

@@ -20,8 +20,11 @@ public static class RunEnvironment
 
     /// <summary>
     /// As <see cref="Capture()"/>, listing <paramref name="loaded"/> as the process's assemblies: a
-    /// runner passes those loaded when the run started, before it starts work on other threads
-    /// (which loads the hashing code early), so the list is what it was when nothing ran ahead.
+    /// runner passes those loaded when the run started, before it hashes inputs on another thread
+    /// (which would add the hashing code's assemblies). The list is what the process had loaded at
+    /// that moment, so, as before, it can differ between runs by what other threads (git's spawn,
+    /// the console) had loaded by then; `lockstep diff` does not compare it. Packages and the
+    /// runtime, which decide results, are listed in full either way.
     /// </summary>
     public static JsonObject Capture(IReadOnlyList<Assembly> loaded)
     {

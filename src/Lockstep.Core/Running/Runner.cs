@@ -163,7 +163,10 @@ public sealed class Runner
         }
     }
 
-    /// <summary>Hashes every external file once and stores it, before any step runs.</summary>
+    /// <summary>
+    /// Stores every external file once, under the hash <see cref="HashExternalFilesAsync"/> read
+    /// (null only when the run replays recorded inputs), before any step runs.
+    /// </summary>
     private async Task<Dictionary<string, (ContentHash Hash, long Size)>> StoreExternalInputsAsync(
         ExecutionPlan plan, RunOptions options, Dictionary<string, FileHash>? hashed, CancellationToken cancellationToken)
     {
@@ -185,7 +188,8 @@ public sealed class Runner
                 }
                 if (!byPath.TryGetValue(input.FullPath, out var stored))
                 {
-                    stored = await EnsureStoredAsync(input.FullPath, step.Id, input, hashed?.GetValueOrDefault(input.FullPath), cancellationToken).ConfigureAwait(false);
+                    // The early pass walked the same inputs, so every path has its hash (or its failure).
+                    stored = await EnsureStoredAsync(input.FullPath, step.Id, input, hashed![input.FullPath], cancellationToken).ConfigureAwait(false);
                     byPath[input.FullPath] = stored;
                 }
                 byKey[key] = stored;
@@ -194,11 +198,11 @@ public sealed class Runner
         return byKey;
     }
 
-    private async Task<(ContentHash, long)> EnsureStoredAsync(string path, string stepId, ExternalFileSource input, FileHash? hashed, CancellationToken cancellationToken)
+    private async Task<(ContentHash, long)> EnsureStoredAsync(string path, string stepId, ExternalFileSource input, FileHash hashed, CancellationToken cancellationToken)
     {
         try
         {
-            var hash = hashed is null ? await ContentHasher.HashFileAsync(path, cancellationToken).ConfigureAwait(false) : hashed.Get();
+            var hash = hashed.Get();
             if (_store.Objects.Exists(hash))
             {
                 return (hash, _store.Objects.SizeOf(hash));

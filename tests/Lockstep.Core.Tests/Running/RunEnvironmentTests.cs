@@ -65,11 +65,18 @@ public sealed class RunEnvironmentTests : IDisposable
         (await RunEnvironment.CaptureSourceAsync(_dir, default))["vcs"]!.GetValue<string>().ShouldBe("none");
 
     [Fact]
-    public void Reading_the_environment_ahead_does_not_change_the_record()
+    public void The_record_lists_exactly_the_assemblies_it_is_given_with_their_versions_whatever_was_read_ahead()
     {
-        var before = CanonicalText(RunEnvironment.Capture());
         RunEnvironment.Prepare();
-        CanonicalText(RunEnvironment.Capture()).ShouldBe(before);
+        System.Reflection.Assembly[] given = [typeof(object).Assembly, typeof(RunEnvironment).Assembly];
+
+        var record = RunEnvironment.Capture(given);
+
+        var assemblies = record["assemblies"]!.AsObject();
+        assemblies.Select(p => p.Key).ShouldBe(["Lockstep.Core", "System.Private.CoreLib"]);
+        assemblies["System.Private.CoreLib"]!.GetValue<string>().ShouldStartWith(Environment.Version.ToString());
+        record["packages"]!.AsObject().Count.ShouldBe(RunEnvironment.Capture()["packages"]!.AsObject().Count);
+        CanonicalText(RunEnvironment.Capture(given)).ShouldBe(CanonicalText(record));
     }
 
     private static string CanonicalText(JsonObject o) => Lockstep.Hashing.CanonicalJson.Serialize(o);
