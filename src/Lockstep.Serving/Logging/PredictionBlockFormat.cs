@@ -275,20 +275,50 @@ public static class PredictionBlockFormat
         {
             throw Corrupt(block, $"its parts claim {total} bytes");
         }
-        var rows = new byte[total];
-        var into = 0;
+        // Expanded as the data comes, not into an array of the claimed size: a damaged length must
+        // not allocate gigabytes before Brotli finds the damage. Memory follows what the parts
+        // really expand to, and a part that expands to more or less than it claims is damage.
+        var rows = new ArrayBufferWriter<byte>(Math.Max(256, (int)Math.Min(total, 1 << 20)));
         for (var p = 0; p < parts; p++)
         {
             var raw = ReadInt32(payload, ref at);
             var compressed = ReadInt32(payload, ref at);
-            if (!BrotliDecoder.TryDecompress(payload.Span.Slice(at, compressed), rows.AsSpan(into, raw), out var written) || written != raw)
+            if (ExpandPart(payload.Span.Slice(at, compressed), raw, rows) != raw)
             {
                 throw Corrupt(block, $"part {p} does not expand to its {raw} bytes");
             }
             at += compressed;
-            into += raw;
         }
-        return rows;
+        return rows.WrittenMemory;
+    }
+
+    /// <summary>Expands one Brotli part into <paramref name="rows"/>; the bytes written, or -1 when the data is invalid, cut short or longer than <paramref name="raw"/>.</summary>
+    private static long ExpandPart(ReadOnlySpan<byte> source, int raw, ArrayBufferWriter<byte> rows)
+    {
+        using var decoder = new BrotliDecoder();
+        long produced = 0;
+        while (true)
+        {
+            // One byte more than is left, so a part longer than it claims shows as extra output.
+            var room = rows.GetSpan((int)Math.Min(raw - produced + 1, 1 << 20));
+            var status = decoder.Decompress(source, room, out var consumed, out var written);
+            source = source[consumed..];
+            rows.Advance(written);
+            produced += written;
+            if (produced > raw)
+            {
+                return -1;
+            }
+            switch (status)
+            {
+                case OperationStatus.Done:
+                    return source.IsEmpty ? produced : -1;
+                case OperationStatus.DestinationTooSmall:
+                    continue;
+                default:
+                    return -1;
+            }
+        }
     }
 
     private static InvalidDataException Corrupt(PredictionBlock block, string what) =>

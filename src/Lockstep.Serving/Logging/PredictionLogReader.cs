@@ -46,7 +46,9 @@ public sealed class PredictionLogReader(SqliteDatabase database)
             {
                 // A batch block (store migration 5): one row of the log, many predictions.
                 var block = new PredictionBlock(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(11), ParseAt(reader.GetString(2)),
-                    reader.GetString(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(10), (byte[])reader.GetValue(12));
+                    reader.GetString(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(10),
+                    reader.GetValue(12) as byte[] ?? throw new Lockstep.Errors.StoreException(
+                        $"cannot read the prediction log: the block of request {reader.GetString(0)} (row {reader.GetInt32(1)} on) is damaged: it holds {reader.GetFieldType(12).Name} instead of bytes; the other blocks are intact (export around it with --since/--until)"));
                 foreach (var record in Expand(block))
                 {
                     if (left-- <= 0)
@@ -87,9 +89,11 @@ public sealed class PredictionLogReader(SqliteDatabase database)
         {
             throw new Lockstep.Errors.StoreException($"cannot read the prediction log: {e.Message}", e);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A length or offset that runs past the payload (a damaged format 1 block: those have no part lengths to check).
+            // Any other failure while decoding one stored blob is damage to it: a length or offset
+            // past the payload, a negative count, a text length other than -1 (format 1 has no
+            // part lengths to check, and a format 2 part can expand to damaged rows).
             throw new Lockstep.Errors.StoreException($"cannot read the prediction log: the block of request {block.RequestId} (row {block.FirstRow} on) is damaged; the other blocks are intact (export around it with --since/--until)", e);
         }
     }

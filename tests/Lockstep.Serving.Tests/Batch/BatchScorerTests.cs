@@ -267,15 +267,23 @@ public sealed class BatchScorerTests : IAsyncLifetime
         var input = Path.Combine(_root, "damaged.csv");
         var rows = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => l.Length > 0 && !l.StartsWith('|')).Take(300).ToList();
         await File.WriteAllLinesAsync(input, rows);
-        foreach (var compress in new[] { true, false })
+        // Cut the block short, as a disk fault or a foreign writer might; damage its column count to
+        // a negative number (an array size, not a range: it failed as an OverflowException); or
+        // store text where the bytes were (SQLite's || makes text: it failed as an InvalidCastException).
+        string[] damages =
+        [
+            "substr(block, 1, length(block) - 40)",
+            "CAST(substr(block, 1, 1) || X'FFFFFFFF' || substr(block, 6) AS BLOB)",
+            "substr(block, 1, 1) || X'FFFFFFFF' || substr(block, 6)",
+        ];
+        foreach (var (compress, damage) in new[] { true, false }.SelectMany(c => damages.Select(d => (c, d))))
         {
             var result = await new BatchScorer(_model, _log, TimeProvider.System) { CompressLog = compress }
                 .ScoreAsync(input, Path.Combine(_root, "damaged-out.csv"), new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"] }, default);
             await using (var connection = await _store.Database.OpenConnectionAsync(default))
             {
-                // Cut the block short, as a disk fault or a foreign writer might.
                 await using var cut = connection.CreateCommand();
-                cut.CommandText = "UPDATE predictions SET block = substr(block, 1, length(block) - 40) WHERE request_id = $r";
+                cut.CommandText = $"UPDATE predictions SET block = {damage} WHERE request_id = $r";
                 cut.Parameters.AddWithValue("$r", result.RunId);
                 (await cut.ExecuteNonQueryAsync()).ShouldBe(1);
             }

@@ -108,6 +108,27 @@ public sealed class PredictionBlockFormatTests
         Should.Throw<InvalidDataException>(() => PredictionBlockFormat.Expand(Block(truncated, rows)).ToList()).Message.ShouldContain("damaged");
     }
 
+    [Theory]
+    [InlineData(0x7FFF0000)]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public void A_part_whose_stored_length_is_damaged_is_reported_without_allocating_what_it_claims(int claimed)
+    {
+        var (rows, slices) = Slices();
+        var compressed = Compressed(rows, slices);
+        var header = PredictionBlockFormat.Header(Columns, Dropped, ["?"]).Length;
+        // The first part's raw length: after the header, the row count and the part count.
+        var at = header + 8;
+        var real = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(compressed.AsSpan(at));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(compressed.AsSpan(at), claimed == 1 ? real - 1 : claimed);
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+
+        var error = Should.Throw<InvalidDataException>(() => PredictionBlockFormat.Expand(Block(compressed, rows)).ToList());
+
+        error.Message.ShouldContain("damaged");
+        (GC.GetAllocatedBytesForCurrentThread() - allocated).ShouldBeLessThan(16L << 20);
+    }
+
     [Fact]
     public void A_block_of_an_unknown_format_says_to_upgrade()
     {
