@@ -142,7 +142,12 @@ internal sealed class TreeEnsembleEvaluator
     /// is not the model's, where the caller must use ML.NET's engine.
     /// </summary>
     public bool TryScore(ReadOnlySpan<float> features, out float score, out float probability) =>
-        TryScoreWith(features, _masks is { ScratchLength: <= MaxStackTrees and var n } ? stackalloc ulong[n] : new ulong[_masks?.ScratchLength ?? 0], out score, out probability);
+        TryScoreWith(features, _masks switch
+        {
+            null => Span<ulong>.Empty, // walked: no masks
+            { ScratchLength: <= MaxStackTrees and var n } => stackalloc ulong[n],
+            var m => new ulong[m.ScratchLength],
+        }, out score, out probability);
 
     /// <summary>Trees up to which the masks of one row live on the stack (8 KiB).</summary>
     private const int MaxStackTrees = 1024;
