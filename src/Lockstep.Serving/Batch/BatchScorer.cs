@@ -87,13 +87,16 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                     await preparing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
                 await preparing.ConfigureAwait(false);
-                BatchWorker.Mark($"first read end gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
+                if (BatchWorker.Trace)
+                {
+                    BatchWorker.Mark($"first read end gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
+                }
                 while (buffers[current].Count > 0)
                 {
                     var lines = buffers[current];
                     var workers = sets[current];
-                    // Slices of at least 256 rows: a tiny slice is not worth its scheduling.
-                    var slices = Math.Clamp(lines.Count / 256, 1, workers.Length);
+                    // Slices of at least MinSliceRows: a tiny slice is not worth its scheduling.
+                    var slices = Math.Clamp(lines.Count / MinSliceRows, 1, workers.Length);
                     var first = state.Rows;
                     state.Rows += lines.Count;
                     Task scoring = Task.Run(() => { Parallel.For(0, slices, parallel, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first)); }, cancellationToken);
@@ -155,6 +158,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 Console.Error.WriteLine($"  {(at - origin) * 1000.0 / Stopwatch.Frequency,7:0.0} ms  t{thread}  {what}");
             }
             Console.Error.WriteLine($"  {(end - origin) * 1000.0 / Stopwatch.Frequency,7:0.0} ms  end");
+            BatchWorker.Timeline.Clear();
         }
         return new BatchResult(runId, state.Rows, state.Scored, state.Invalid, Stopwatch.GetElapsedTime(started, end), Stopwatch.GetElapsedTime(state.FirstRow ?? end, end));
 
@@ -184,9 +188,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     /// not left idle while the other finishes a slice that started late (the pool thread that
     /// writes and reads between chunks takes its share when it is done). With one slice per core
     /// the second slice of a chunk waited for that thread: measured a core idle for ~10 ms a chunk.
+    /// A chunk has at most <see cref="ChunkRows"/> / <see cref="MinSliceRows"/> slices, so more
+    /// cores than that get no more workers.
     /// </summary>
     private BatchWorker[] NewWorkers(BatchContext context) =>
-        Enumerable.Range(0, Environment.ProcessorCount * 4).Select(_ => new BatchWorker(model, context)).ToArray();
+        Enumerable.Range(0, Math.Min(Environment.ProcessorCount * 4, ChunkRows / MinSliceRows)).Select(_ => new BatchWorker(model, context)).ToArray();
+
+    /// <summary>The smallest slice a chunk is cut into (a tiny slice is not worth its scheduling).</summary>
+    private const int MinSliceRows = 256;
 
     /// <summary>
     /// A scored chunk: the first malformed line stops the run; else its slices are written in
