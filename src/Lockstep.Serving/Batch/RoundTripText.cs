@@ -27,14 +27,20 @@ internal static class RoundTripText
     /// <summary>10^0 … 10^22 as 128-bit numbers.</summary>
     private static readonly Wide[] Pow10Wide = WidePowers();
 
-    /// <summary>Writes <paramref name="value"/> into <paramref name="destination"/> (at least 32 bytes); returns the bytes written.</summary>
+    /// <summary>
+    /// Writes <paramref name="value"/> into <paramref name="destination"/> (at least 24 bytes, the
+    /// longest round-trip text of a double, e.g. "-1.2345678901234567E-308"); returns the bytes written.
+    /// </summary>
     public static int Write(double value, Span<byte> destination)
     {
         if (TryFast(value, destination, out var written))
         {
             return written;
         }
-        value.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
+        if (!value.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture))
+        {
+            throw new ArgumentException($"{destination.Length} bytes are too few for a double's round-trip text (up to 24)", nameof(destination));
+        }
         return written;
     }
 
