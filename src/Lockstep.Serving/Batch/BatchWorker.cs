@@ -232,7 +232,10 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
                         {
                             columns[c] = context.Dropped[c] ? null : header[c];
                         }
-                        context.TypedShared = (new CleanCellsCheck(bundle.Model.Bundle.Expectations, columns), bundle.Model.Transformer.CreateRowEncoder(columns));
+                        // The encoder takes a category cell's position in its allowed list from the
+                        // check, which looked it up already: one hash per category cell, not two.
+                        var clean = new CleanCellsCheck(bundle.Model.Bundle.Expectations, columns);
+                        context.TypedShared = (clean, bundle.Model.Transformer.CreateRowEncoder(columns, clean.CategoryLists));
                     }
                     shared = context.TypedShared.Value;
                 }
