@@ -11,9 +11,11 @@ namespace Lockstep.Serving.Batch;
 /// <c>row,score,probability,label,findings</c> to the output CSV in input order. Streaming with
 /// bounded memory: lines are read in chunks; each chunk is cut into contiguous slices (four per
 /// core, taken by whichever thread is free), each slice parsed, validated and scored by its own
-/// <see cref="BatchWorker"/> (own scorer, own buffers). A pipeline of two chunks: while the workers score chunk N, this thread writes chunk
-/// N − 1's slices in order, hands them to the log as one block (whose commit overlaps too) and
-/// reads chunk N + 1, so nothing waits for the file or the log but at the very end. Two sets of
+/// <see cref="BatchWorker"/> (own scorer, own buffers), handed out by a <see cref="SliceScheduler"/>.
+/// A pipeline of two chunks: while the helpers score chunk N, this thread writes chunk N − 1's
+/// slices in order, hands them to the log as one block (whose commit overlaps too), reads chunk
+/// N + 1 and publishes its slices, then scores slices itself until chunk N is done, so nothing
+/// waits for the file or the log but at the very end. Two sets of
 /// workers and line buffers alternate, so a chunk's results are never overwritten before they
 /// are written.
 /// </summary>
@@ -49,10 +51,16 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         {
             context.SetHeader([.. columns]);
         }
+        if (BatchWorker.Trace)
+        {
+            BatchWorker.Mark("trace warm-up " + BatchWorker.TraceTicks(new long[7], new long[7]));
+        }
         var state = new RunState(input, context);
         var sets = new[] { NewWorkers(context), NewWorkers(context) };
         var buffers = new[] { new LineChunk(), new LineChunk() };
         Task pendingLog = Task.CompletedTask;
+        // The cores but one: the run's own thread scores between its reads and writes.
+        var scheduler = new SliceScheduler(Environment.ProcessorCount - 1);
         try
         {
             // Disposed synchronously, as it is written: the asynchronous dispose took 1.5–1.8 ms at
@@ -60,8 +68,6 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             using (var output = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 output.Write("row,score,probability,label,findings\n"u8);
-                var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
-                Chunk? previous = null;
                 var current = 0;
                 // The workers' typed paths (the clean check, the row encoder, a scorer each: ~3 ms
                 // on the first slice otherwise, while the other worker waited for the shared part)
@@ -91,37 +97,34 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 {
                     BatchWorker.Mark($"first read end gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
                 }
+                // The slices of a chunk are published as soon as it is read; this thread scores
+                // slices too whenever it waits for a chunk, so no chunk boundary leaves a core idle.
+                Chunk? previous = null;
                 while (buffers[current].Count > 0)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     var lines = buffers[current];
                     var workers = sets[current];
                     // Slices of at least MinSliceRows: a tiny slice is not worth its scheduling.
                     var slices = Math.Clamp(lines.Count / MinSliceRows, 1, workers.Length);
                     var first = state.Rows;
                     state.Rows += lines.Count;
-                    Task scoring = Task.Run(() => { Parallel.For(0, slices, parallel, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first)); }, cancellationToken);
-                    try
+                    var work = scheduler.Publish(slices, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first));
+                    if (previous is not null)
                     {
-                        if (previous is not null)
-                        {
-                            BatchWorker.Mark("finish start");
-                            pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
-                            BatchWorker.Mark("finish end");
-                        }
-                        state.Read(buffers[1 - current]);
-                        BatchWorker.Mark("read end");
+                        scheduler.RunUntilDone(previous.Work, cancellationToken);
+                        BatchWorker.Mark("finish start");
+                        pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
+                        BatchWorker.Mark("finish end");
                     }
-                    finally
-                    {
-                        // Never leave the workers running behind an error: the next attempt would share them.
-                        await scoring.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    }
-                    await scoring.ConfigureAwait(false);
-                    previous = new Chunk(workers, slices, first);
+                    state.Read(buffers[1 - current]);
+                    BatchWorker.Mark("read end");
+                    previous = new Chunk(workers, slices, first, work);
                     current = 1 - current;
                 }
                 if (previous is not null)
                 {
+                    scheduler.RunUntilDone(previous.Work, cancellationToken);
                     BatchWorker.Mark("finish start");
                     pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
                     BatchWorker.Mark("finish end");
@@ -134,12 +137,15 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         {
             // No half-written output is left behind under the temporary name; a block already
             // queued is committed or failed by the log before this returns.
+            // Never leave a helper running behind an error: the buffers are released next.
+            scheduler.Stop();
             await pendingLog.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             Release();
             File.Delete(tmp);
             throw;
         }
         BatchWorker.Mark("output closed");
+        scheduler.Stop();
         Release();
         BatchWorker.Mark("buffers released");
         File.Move(tmp, outputPath, overwrite: true);
@@ -184,7 +190,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     }
 
     /// <summary>
-    /// Four slices per core: Parallel.For hands them to whichever thread is free, so a core is
+    /// Four slices per core: the scheduler hands them to whichever thread is free, so a core is
     /// not left idle while the other finishes a slice that started late (the pool thread that
     /// writes and reads between chunks takes its share when it is done). With one slice per core
     /// the second slice of a chunk waited for that thread: measured a core idle for ~10 ms a chunk.
@@ -248,7 +254,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         return block is not null ? log.AppendAsync(block) : Task.CompletedTask;
     }
 
-    private sealed record Chunk(BatchWorker[] Workers, int Slices, long FirstRow);
+    private sealed record Chunk(BatchWorker[] Workers, int Slices, long FirstRow, SliceScheduler.Work Work);
 
     /// <summary>The reading position and counts of one run (touched by the scoring call's own thread only).</summary>
     private sealed class RunState(StreamReader input, BatchContext context)
