@@ -121,7 +121,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                     {
                         scheduler.RunUntilDone(previous.Work, cancellationToken);
                         BatchWorker.Mark("finish start");
-                        pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
+                        var block = Finish(previous, output, state);
+                        await pendingLog.ConfigureAwait(false);
+                        pendingLog = block is null ? Task.CompletedTask : log.AppendAsync(block);
                         BatchWorker.Mark("finish end");
                     }
                     state.Read(buffers[1 - current]);
@@ -133,7 +135,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 {
                     scheduler.RunUntilDone(previous.Work, cancellationToken);
                     BatchWorker.Mark("finish start");
-                    pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
+                    var block = Finish(previous, output, state);
+                    await pendingLog.ConfigureAwait(false);
+                    pendingLog = block is null ? Task.CompletedTask : log.AppendAsync(block);
                     BatchWorker.Mark("finish end");
                 }
                 await pendingLog.ConfigureAwait(false);
@@ -212,10 +216,12 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
 
     /// <summary>
     /// A scored chunk: the first malformed line stops the run; else its slices are written in
-    /// order and its scored rows go to the log as one block, once the previous block is committed
-    /// (so at most one block waits in the log's queue).
+    /// order and its scored rows made into one block (null: none), which the caller hands to the
+    /// log once the previous block is committed (so at most one block waits in the log's queue).
+    /// Synchronous, the wait in the caller: a second async method's state machine (not
+    /// precompiled) was JIT-compiled at its first suspension, in the middle of the run.
     /// </summary>
-    private async Task<Task> FinishAsync(Chunk chunk, FileStream output, RunState state, Task pendingLog)
+    private PredictionBlock? Finish(Chunk chunk, FileStream output, RunState state)
     {
         // Plain loops: LINQ over these element types is not precompiled, and its first-tier code
         // would be compiled on every run.
@@ -257,8 +263,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             }
             block = new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch", payload.WrittenMemory);
         }
-        await pendingLog.ConfigureAwait(false);
-        return block is not null ? log.AppendAsync(block) : Task.CompletedTask;
+        return block;
     }
 
     private sealed record Chunk(BatchWorker[] Workers, int Slices, long FirstRow, SliceScheduler.Work Work);
@@ -270,7 +275,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         private int _lineNumber;
         private byte[]? _blockHeader;
 
-        /// <summary>The two payload buffers blocks alternate between (see <see cref="FinishAsync"/>).</summary>
+        /// <summary>The two payload buffers blocks alternate between (see <see cref="Finish"/>).</summary>
         public NativeBufferWriter[] Payloads { get; } = [new(1 << 16), new(1 << 16)];
 
         public int Blocks { get; set; }
