@@ -105,10 +105,14 @@ public sealed class SchemaValidator(DatasetSchema schema)
     /// table-driven parts are not precompiled and were compiled by the JIT in the middle of a batch
     /// run at its first out-of-range cell.
     /// </summary>
-    internal static string Num(double d) =>
-        Math.Abs(d) < 1e10 && d == Math.Floor(d) && !(d == 0 && double.IsNegative(d))
-            ? ((long)d).ToString(CultureInfo.InvariantCulture)
-            : d.ToString("G10", CultureInfo.InvariantCulture);
+    internal static string Num(double d)
+    {
+        if (Math.Abs(d) < 1e10 && (long)d is var n && n == d && BitConverter.DoubleToInt64Bits(d) != long.MinValue)
+        {
+            return n.ToString(CultureInfo.InvariantCulture);
+        }
+        return d.ToString("G10", CultureInfo.InvariantCulture);
+    }
 
     private static object? Normalize(object? raw) => raw switch
     {
