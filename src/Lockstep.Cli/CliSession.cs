@@ -47,6 +47,9 @@ internal sealed class CliSession : IAsyncDisposable
         return console;
     }
 
+    /// <summary>The database file of the store this session opened, if it opened one.</summary>
+    internal string? StoreDatabasePath => _store?.Database.Path;
+
     public ParseResult Parse { get; }
     public TextWriter Out { get; }
     public TextWriter Err { get; }

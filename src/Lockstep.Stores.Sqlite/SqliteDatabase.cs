@@ -122,6 +122,41 @@ public sealed class SqliteDatabase
         return connection;
     }
 
+    /// <summary>
+    /// SQLite's own consistency check of the database file (<c>PRAGMA quick_check</c>: every page,
+    /// record and index entry well formed, in time linear in the file): the problems it lists, none
+    /// when the file is sound. For <c>lockstep verify</c>; the objects are checked by their hashes.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> QuickCheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var check = connection.CreateCommand();
+        check.CommandText = "PRAGMA quick_check;";
+        var problems = new List<string>();
+        try
+        {
+            await using var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // One row per problem, or (this SQLite) one row of lines under a
+                // "*** in database main ***" heading; "ok" alone when there are none.
+                foreach (var line in reader.GetString(0).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (line is not ("ok" or "*** in database main ***"))
+                    {
+                        problems.Add(line);
+                    }
+                }
+            }
+        }
+        catch (SqliteException e)
+        {
+            // A page so damaged the check itself cannot go on.
+            problems.Add(e.Message.TrimEnd('.'));
+        }
+        return problems;
+    }
+
     private async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         // Fast path for every open after the first: the header's user_version says which schema

@@ -131,6 +131,42 @@ public sealed class EmbeddedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_quick_check_finds_nothing_in_a_sound_database_and_names_a_damaged_page()
+    {
+        string path;
+        long root;
+        long pageSize;
+        await using (var store = await EmbeddedStore.OpenAsync(_root, create: true, default))
+        {
+            var t = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            for (var i = 0; i < 200; i++)
+            {
+                // Enough rows that the runs table is a tree of pages, not one leaf.
+                await store.Metadata.CreateRunAsync(Run($"20260101-{i:000000}-aaaaaa", t.AddSeconds(i)), default);
+            }
+            (await store.Database.QuickCheckAsync(default)).ShouldBeEmpty();
+            path = store.Database.Path;
+            root = await ScalarAsync(store, "SELECT rootpage FROM sqlite_schema WHERE name = 'runs'");
+            pageSize = await ScalarAsync(store, "PRAGMA page_size");
+        }
+        // The last connection's close checkpointed the WAL into the file: damage the runs table's
+        // root page behind SQLite's back, as a disk fault would.
+        SqliteConnection.ClearAllPools();
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            file.Position = ((root - 1) * pageSize) + 8;
+            await file.WriteAsync(Enumerable.Repeat((byte)0xA5, 64).ToArray());
+        }
+
+        await using var reopened = await EmbeddedStore.OpenAsync(_root, create: false, default);
+        var problems = await reopened.Database.QuickCheckAsync(default);
+
+        problems.ShouldNotBeEmpty();
+        problems.ShouldContain(p => p.StartsWith($"Tree {root} page {root}", StringComparison.Ordinal), string.Join("\n", problems));
+        problems.ShouldNotContain("*** in database main ***");
+    }
+
+    [Fact]
     public async Task Runs_are_found_by_id_by_unique_prefix_and_as_last()
     {
         await using var store = await EmbeddedStore.OpenAsync(_root, create: true, default);

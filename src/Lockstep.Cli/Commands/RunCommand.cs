@@ -26,6 +26,7 @@ internal static class RunCommand
         LockstepCli.SetAction(command, async (session, ct) =>
         {
             Diagnostics.PhaseTrace.Mark("command line parsed, run action started");
+            var parallelism = session.Parse.GetValue(jobs) is { } j ? ArgumentsException.AtLeast("--jobs", j, 1) : Math.Max(1, Environment.ProcessorCount);
             var workspace = session.Workspace;
             // git runs while the pipeline loads and the store opens; the runner awaits it.
             var source = session.Parse.GetValue(dryRun) ? null : RunEnvironment.CaptureSourceAsync(workspace.Root, ct);
@@ -74,7 +75,7 @@ internal static class RunCommand
             {
                 ForceAll = forceResult is not null && forced.Length == 0,
                 ForceSteps = forced.ToHashSet(StringComparer.Ordinal),
-                MaxParallelism = session.Parse.GetValue(jobs) is { } j and > 0 ? j : Math.Max(1, Environment.ProcessorCount),
+                MaxParallelism = parallelism,
                 Source = source,
             };
             var runner = new Runner(store, registry);
