@@ -130,10 +130,6 @@ public sealed class SqliteDatabase
             await using var pragma = connection.CreateCommand();
             pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            if (Environment.GetEnvironmentVariable("LOCKSTEP_EXP_NOCKPT") == "1")
-            {
-                SQLitePCL.raw.sqlite3_db_config(connection.Handle, 1006, 1, out _);
-            }
             Configured.AddOrUpdate(handle, Configured);
         }
         return connection;
