@@ -31,7 +31,22 @@ internal sealed class CliSession : IAsyncDisposable
         Err = error;
         Json = parse.GetValue(GlobalOptions.Json);
         Interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected && !Json;
+        _spectreLoaded = Task.Run(LoadSpectre);
     }
+
+    private readonly Task _spectreLoaded;
+
+    // Its own method, so that the type reference (and the assembly load) happens on the pool thread.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void LoadSpectre() => _ = typeof(IAnsiConsole).Assembly;
+
+    /// <summary>
+    /// Waits until Spectre.Console is loaded (on a pool thread since the session began). A run's
+    /// environment record lists the assemblies loaded when the run starts, and every command loaded
+    /// Spectre.Console on the main thread before it started the run; a command calls this before it
+    /// starts one, so the record stays the same without that load on the main thread.
+    /// </summary>
+    public void WaitForSpectre() => _spectreLoaded.GetAwaiter().GetResult();
 
     /// <summary>The Spectre console over <paramref name="output"/>: detected capabilities at a terminal, plain 160 columns otherwise.</summary>
     internal static IAnsiConsole CreateConsole(TextWriter output, bool interactive)

@@ -78,6 +78,7 @@ internal static class RunCommand
                 Source = source,
             };
             var runner = new Runner(store, registry);
+            session.WaitForSpectre();
             RunResult result;
             if (session.Interactive)
             {
