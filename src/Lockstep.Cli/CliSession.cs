@@ -23,6 +23,7 @@ internal sealed class CliSession : IAsyncDisposable
     // thread in every command, a text `run` included, which makes its console on the second core.
     private readonly Lock _consoleGate = new();
     private IAnsiConsole? _console;
+    private readonly Task _spectreLoaded;
 
     public CliSession(ParseResult parse, TextWriter output, TextWriter error)
     {
@@ -33,8 +34,6 @@ internal sealed class CliSession : IAsyncDisposable
         Interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected && !Json;
         _spectreLoaded = Task.Run(LoadSpectre);
     }
-
-    private readonly Task _spectreLoaded;
 
     // Its own method, so that the type reference (and the assembly load) happens on the pool thread.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
