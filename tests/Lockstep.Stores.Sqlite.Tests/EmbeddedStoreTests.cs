@@ -80,6 +80,34 @@ public sealed class EmbeddedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_connection_has_the_stores_settings_when_reused_from_the_pool_and_after_the_pool_is_cleared()
+    {
+        await using var store = await EmbeddedStore.OpenAsync(_root, create: true, default);
+        // The settings are made once per native connection: a pooled connection reopened keeps
+        // them, and a new native connection (after the pool is cleared) gets them again.
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await using var first = await store.Database.OpenConnectionAsync(default);
+                // A second connection open at the same time is another native connection.
+                await using var second = await store.Database.OpenConnectionAsync(default);
+                foreach (var c in new[] { first, second })
+                {
+                    await using var cmd = c.CreateCommand();
+                    cmd.CommandText = "PRAGMA busy_timeout";
+                    Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(SqliteDatabase.BusyTimeoutSeconds * 1000);
+                    cmd.CommandText = "PRAGMA foreign_keys";
+                    Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(1);
+                    cmd.CommandText = "PRAGMA synchronous";
+                    Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(1); // NORMAL
+                }
+            }
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    [Fact]
     public async Task A_store_that_does_not_exist_is_not_created_unless_asked() =>
         (await Should.ThrowAsync<StoreException>(() => EmbeddedStore.OpenAsync(_root, create: false, default))).Message.ShouldContain("lockstep init");
 

@@ -79,16 +79,11 @@ internal static class RunCommand
                 Source = source,
             };
             var runner = new Runner(store, registry);
+            session.WaitForSpectre();
             RunResult result;
             if (session.Interactive)
             {
-                RunResult? captured = null;
-                await session.Console.Progress()
-                    .AutoClear(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-                    .StartAsync(async ctx => captured = await runner.RunAsync(plan, options with { Observer = new BarProgress(ctx) }, ct).ConfigureAwait(false))
-                    .ConfigureAwait(false);
-                result = captured!;
+                result = await RunWithProgressBarsAsync(session, runner, plan, options, ct).ConfigureAwait(false);
             }
             else
             {
@@ -100,6 +95,8 @@ internal static class RunCommand
                 result = runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out) }, ct).GetAwaiter().GetResult();
             }
             Diagnostics.PhaseTrace.Mark("run finished");
+            // The runner is done with the store: it closes on the second core while the result prints.
+            session.CloseStoreInBackground();
             if (session.Json)
             {
                 session.WriteJson(ToJson(result));
@@ -117,6 +114,23 @@ internal static class RunCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The run under Spectre's progress display, for a person at a terminal. A method of its own:
+    /// in the action's body, its Spectre types made every `run` load Spectre.Console on the main
+    /// thread when the action started, output to a file or a pipe included.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<RunResult> RunWithProgressBarsAsync(CliSession session, Runner runner, ExecutionPlan plan, RunOptions options, CancellationToken ct)
+    {
+        RunResult? captured = null;
+        await session.Console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx => captured = await runner.RunAsync(plan, options with { Observer = new BarProgress(ctx) }, ct).ConfigureAwait(false))
+            .ConfigureAwait(false);
+        return captured!;
     }
 
     internal static JsonObject ToJson(RunResult result)
