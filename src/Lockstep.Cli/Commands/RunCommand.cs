@@ -92,7 +92,7 @@ internal static class RunCommand
                 // AwaitUnsafeOnCompleted with full optimisation (framework code marked
                 // AggressiveOptimization, so never precompiled): 3 methods in every cached run
                 // (bench/core/RESULTS-core.md, session 6). The failures surface as they did.
-                result = runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out) }, ct).GetAwaiter().GetResult();
+                result = runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out), WaitOnCallingThread = true }, ct).GetAwaiter().GetResult();
             }
             Diagnostics.PhaseTrace.Mark("run finished");
             // The runner is done with the store: it closes on the second core while the result prints.

@@ -44,7 +44,7 @@ public sealed class Runner
         Diagnostics.PhaseTrace.Mark("runner: interrupted runs marked, store lock taken");
 
         var capturing = options.Source ?? RunEnvironment.CaptureSourceAsync(plan.WorkspaceRoot, cancellationToken);
-        var source = WaitsOnThisThread() ? capturing.GetAwaiter().GetResult() : await capturing.ConfigureAwait(false);
+        var source = Blocks(options) ? capturing.GetAwaiter().GetResult() : await capturing.ConfigureAwait(false);
         var seedGenerated = plan.Pipeline.Seed is null;
         var seed = plan.Pipeline.Seed ?? RunEnvironment.NewSeed();
         var resolved = plan.Pipeline with { Seed = seed };
@@ -77,7 +77,7 @@ public sealed class Runner
         string? error = null;
         try
         {
-            var hashed = hashing is null ? null : WaitsOnThisThread() ? hashing.GetAwaiter().GetResult() : await hashing.ConfigureAwait(false);
+            var hashed = hashing is null ? null : Blocks(options) ? hashing.GetAwaiter().GetResult() : await hashing.ConfigureAwait(false);
             var external = await StoreExternalInputsAsync(plan, options, hashed, cancellationToken).ConfigureAwait(false);
             Diagnostics.PhaseTrace.Mark("runner: external inputs hashed");
             using var slots = new SemaphoreSlim(options.MaxParallelism);
@@ -97,7 +97,7 @@ public sealed class Runner
             foreach (var step in plan.Steps)
             {
                 var stepTask = results[step.Id];
-                records.Add(WaitsOnThisThread() ? stepTask.GetAwaiter().GetResult() : await stepTask.ConfigureAwait(false));
+                records.Add(Blocks(options) ? stepTask.GetAwaiter().GetResult() : await stepTask.ConfigureAwait(false));
             }
             Diagnostics.PhaseTrace.Mark("runner: every step finished or reused");
             var failed = records.Where(r => r.Status == StepStatus.Failed).ToList();
@@ -122,15 +122,11 @@ public sealed class Runner
     }
 
     /// <summary>
-    /// Whether this run waits for git, the early hashes and its steps by blocking the current thread
-    /// instead of awaiting them: on a thread of its own (the CLI's main thread, which has nothing
-    /// else to do), not on a pool thread (blocking one could starve the steps of threads). Awaiting
-    /// work that is not done yet suspends this method, and its state machine's box is generic
-    /// framework code over this method's struct that the precompiled image lacks: 8 methods
-    /// JIT-compiled in every cached run, one with full optimisation (bench/core/RESULTS-core.md,
-    /// session 7). GetResult rethrows a failure or a cancellation as the await does.
+    /// Whether to wait by blocking (<see cref="RunOptions.WaitOnCallingThread"/>): only while still
+    /// on the caller's own thread — once an earlier await has really suspended, the method goes on
+    /// on a pool thread, and there it awaits.
     /// </summary>
-    private static bool WaitsOnThisThread() => !Thread.CurrentThread.IsThreadPoolThread;
+    private static bool Blocks(RunOptions options) => options.WaitOnCallingThread && !Thread.CurrentThread.IsThreadPoolThread;
 
     /// <summary>
     /// Each distinct external file's hash (or why it could not be read), by full path, computed on a

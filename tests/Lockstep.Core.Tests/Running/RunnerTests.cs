@@ -171,8 +171,8 @@ public sealed class RunnerTests : IAsyncLifetime
     [Fact]
     public async Task A_run_waited_for_on_a_thread_of_its_own_runs_reuses_and_fails_as_one_awaited_on_the_pool()
     {
-        // The CLI waits for the runner on its main thread, and the runner then blocks that thread
-        // instead of suspending: the outcome must be the one an awaiting caller gets.
+        // The CLI waits for the runner on its main thread, and tells the runner to block that
+        // thread instead of suspending: the outcome must be the one an awaiting caller gets.
         RunResult OnOwnThread(params string[] overrides)
         {
             RunResult? result = null;
@@ -183,7 +183,7 @@ public sealed class RunnerTests : IAsyncLifetime
                 onPool = Thread.CurrentThread.IsThreadPoolThread;
                 try
                 {
-                    result = _h.RunAsync(Chain, overrides).GetAwaiter().GetResult();
+                    result = _h.RunAsync(Chain, new RunOptions { WaitOnCallingThread = true }, overrides).GetAwaiter().GetResult();
                 }
 #pragma warning disable CA1031 // rethrown on the test's thread below
                 catch (Exception e)
