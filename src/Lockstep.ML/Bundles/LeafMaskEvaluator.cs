@@ -21,7 +21,7 @@ namespace Lockstep.ML.Bundles;
 /// values; NaN features are the caller's business, as for the walk), so the scores are the same.
 /// Trees of more than 64 leaves do not fit a mask: <see cref="TryCreate"/> returns null.
 /// </summary>
-internal sealed class LeafMaskEvaluator
+internal sealed partial class LeafMaskEvaluator
 {
     /// <summary>Every split node, grouped by feature, ascending thresholds within a feature.</summary>
     private readonly SplitMask[] _splits;
@@ -205,9 +205,24 @@ internal sealed class LeafMaskEvaluator
             throw new ArgumentException($"the trees split on feature {_maxFeature}, the vector has {features.Length}", nameof(features));
         }
         masks = masks[.._stride];
+        Fill(features, masks);
+        ref var mask0 = ref MemoryMarshal.GetReference(masks);
+        ref var value0 = ref MemoryMarshal.GetArrayDataReference(_leafValues);
+        var leafBase = _leafBase;
+        double sum = 0.0;
+        for (var t = 0; t < leafBase.Length; t++)
+        {
+            sum += Unsafe.Add(ref value0, leafBase[t] + BitOperations.TrailingZeroCount(Unsafe.Add(ref mask0, t)));
+        }
+        return sum;
+    }
+
+    /// <summary>Sets <paramref name="masks"/> (<see cref="_stride"/> long, checked by the callers) to every tree's still-possible leaves for <paramref name="features"/> (checked too).</summary>
+    private void Fill(ReadOnlySpan<float> features, Span<ulong> masks)
+    {
         masks.Fill(ulong.MaxValue);
         // No bounds checks in the loops: every index is in range (features up to _maxFeature,
-        // checked above; trees below the stride, splits, checkpoints and tables by construction).
+        // checked by the callers; trees below the stride, splits, checkpoints and tables by construction).
         ref var mask0 = ref MemoryMarshal.GetReference(masks);
         ref var feature0 = ref MemoryMarshal.GetReference(features);
         ref var split0 = ref MemoryMarshal.GetArrayDataReference(_splits);
@@ -238,14 +253,6 @@ internal sealed class LeafMaskEvaluator
                 s = ref Unsafe.Add(ref s, 1);
             }
         }
-        ref var value0 = ref MemoryMarshal.GetArrayDataReference(_leafValues);
-        var leafBase = _leafBase;
-        double sum = 0.0;
-        for (var t = 0; t < leafBase.Length; t++)
-        {
-            sum += Unsafe.Add(ref value0, leafBase[t] + BitOperations.TrailingZeroCount(Unsafe.Add(ref mask0, t)));
-        }
-        return sum;
     }
 
     /// <summary><paramref name="masks"/>[0..n) &amp;= <paramref name="with"/>[0..n), n a multiple of 8, a vector at a time.</summary>
