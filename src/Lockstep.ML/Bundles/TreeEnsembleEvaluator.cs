@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Lockstep.ML.Features;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
@@ -266,9 +268,26 @@ internal sealed class TreeEnsembleEvaluator
 
     private static bool HasNaN(ReadOnlySpan<float> features)
     {
-        foreach (var f in features)
+        // Eight values a compare (a NaN is the one value not equal to itself), one branch per row:
+        // in the block profile the per-value loop was a tenth of the trees' own time.
+        ref var f0 = ref MemoryMarshal.GetReference(features);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            if (float.IsNaN(f))
+            var unequal = Vector256<float>.Zero;
+            for (; i + 8 <= features.Length; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref f0, (nuint)i);
+                unequal |= ~Vector256.Equals(v, v);
+            }
+            if (unequal != Vector256<float>.Zero)
+            {
+                return true;
+            }
+        }
+        for (; i < features.Length; i++)
+        {
+            if (float.IsNaN(Unsafe.Add(ref f0, i)))
             {
                 return true;
             }
