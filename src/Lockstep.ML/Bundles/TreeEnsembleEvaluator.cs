@@ -217,7 +217,9 @@ internal sealed class TreeEnsembleEvaluator
     /// Scores <paramref name="rows"/> feature vectors laid end to end in <paramref name="features"/>
     /// (row r at r × width); <paramref name="ok"/>[r] false for a row with a NaN feature, whose
     /// score the caller must take from ML.NET's engine. Same sums, in the same tree order, as
-    /// <see cref="TryScore"/>.
+    /// <see cref="TryScore"/>. With leaf masks, four rows at a time (their sums interleaved,
+    /// <see cref="LeafMaskEvaluator.SumBlock"/>); tried and dropped: eight rows in the lanes of
+    /// one vector (V-QuickScorer), slower on adult (bench/serve.md, session 7).
     /// </summary>
     public void ScoreBlock(ReadOnlySpan<float> features, int rows, Span<float> scores, Span<float> probabilities, Span<bool> ok)
     {
