@@ -105,6 +105,15 @@ public static class LockstepCli
                 await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
                 return e.ExitCode;
             }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                // The store's database failed under a command (damaged, full disk, read-only):
+                // a store error with what to do, not a bug report. Sources a pipeline reads
+                // wrap their own SQLite errors (Data's SqliteRecordSource).
+                var failure = Stores.Sqlite.StoreFailure.From(e, session.StoreDatabasePath ?? "of this workspace");
+                await error.WriteLineAsync("error: " + failure.Message).ConfigureAwait(false);
+                return failure.ExitCode;
+            }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 await error.WriteLineAsync("cancelled").ConfigureAwait(false);

@@ -80,6 +80,34 @@ public sealed class EmbeddedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_connection_has_the_stores_settings_when_reused_from_the_pool_and_after_the_pool_is_cleared()
+    {
+        await using var store = await EmbeddedStore.OpenAsync(_root, create: true, default);
+        // The settings are made once per native connection: a pooled connection reopened keeps
+        // them, and a new native connection (after the pool is cleared) gets them again.
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await using var first = await store.Database.OpenConnectionAsync(default);
+                // A second connection open at the same time is another native connection.
+                await using var second = await store.Database.OpenConnectionAsync(default);
+                foreach (var c in new[] { first, second })
+                {
+                    await using var cmd = c.CreateCommand();
+                    cmd.CommandText = "PRAGMA busy_timeout";
+                    Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(SqliteDatabase.BusyTimeoutSeconds * 1000);
+                    cmd.CommandText = "PRAGMA foreign_keys";
+                    Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(1);
+                    cmd.CommandText = "PRAGMA synchronous";
+                    Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(1); // NORMAL
+                }
+            }
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    [Fact]
     public async Task A_store_that_does_not_exist_is_not_created_unless_asked() =>
         (await Should.ThrowAsync<StoreException>(() => EmbeddedStore.OpenAsync(_root, create: false, default))).Message.ShouldContain("lockstep init");
 
@@ -128,6 +156,42 @@ public sealed class EmbeddedStoreTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_root, EmbeddedStore.DatabaseFile), "this is not a database, just text that is long enough to look like a header....");
         var e = await Should.ThrowAsync<StoreException>(() => EmbeddedStore.OpenAsync(_root, create: false, default));
         e.Message.ShouldContain("cannot open the store database");
+    }
+
+    [Fact]
+    public async Task The_quick_check_finds_nothing_in_a_sound_database_and_names_a_damaged_page()
+    {
+        string path;
+        long root;
+        long pageSize;
+        await using (var store = await EmbeddedStore.OpenAsync(_root, create: true, default))
+        {
+            var t = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            for (var i = 0; i < 200; i++)
+            {
+                // Enough rows that the runs table is a tree of pages, not one leaf.
+                await store.Metadata.CreateRunAsync(Run($"20260101-{i:000000}-aaaaaa", t.AddSeconds(i)), default);
+            }
+            (await store.Database.QuickCheckAsync(default)).ShouldBeEmpty();
+            path = store.Database.Path;
+            root = await ScalarAsync(store, "SELECT rootpage FROM sqlite_schema WHERE name = 'runs'");
+            pageSize = await ScalarAsync(store, "PRAGMA page_size");
+        }
+        // The last connection's close checkpointed the WAL into the file: damage the runs table's
+        // root page behind SQLite's back, as a disk fault would.
+        SqliteConnection.ClearAllPools();
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            file.Position = ((root - 1) * pageSize) + 8;
+            await file.WriteAsync(Enumerable.Repeat((byte)0xA5, 64).ToArray());
+        }
+
+        await using var reopened = await EmbeddedStore.OpenAsync(_root, create: false, default);
+        var problems = await reopened.Database.QuickCheckAsync(default);
+
+        problems.ShouldNotBeEmpty();
+        problems.ShouldContain(p => p.StartsWith($"Tree {root} page {root}", StringComparison.Ordinal), string.Join("\n", problems));
+        problems.ShouldNotContain("*** in database main ***");
     }
 
     [Fact]

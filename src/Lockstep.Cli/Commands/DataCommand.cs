@@ -123,10 +123,11 @@ internal static class DataCommand
         command.Options.Add(top);
         LockstepCli.SetAction(command, async (session, ct) =>
         {
+            var most = ArgumentsException.AtLeast("--top", session.Parse.GetValue(top), 1);
             var before = await DatasetReference.ResolveAsync(session, session.Parse.GetValue(a)!, ct).ConfigureAwait(false);
             var after = await DatasetReference.ResolveAsync(session, session.Parse.GetValue(b)!, ct).ConfigureAwait(false);
             var diff = DatasetDiff.Compute(before.Stats, after.Stats);
-            var shifts = diff.Shifts.Where(s => s.Score > 0).Take(Math.Max(1, session.Parse.GetValue(top))).ToArray();
+            var shifts = diff.Shifts.Where(s => s.Score > 0).Take(most).ToArray();
             if (session.Json)
             {
                 session.WriteJson(new JsonObject

@@ -17,8 +17,9 @@ internal static class GcCommand
         command.Options.Add(wait);
         LockstepCli.SetAction(command, async (session, ct) =>
         {
+            var seconds = Math.Max(1, ArgumentsException.AtLeast("--wait", session.Parse.GetValue(wait), 0));
             var store = await session.OpenStoreAsync(ct).ConfigureAwait(false);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, session.Parse.GetValue(wait))));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
             IAsyncDisposable exclusive;
             try
@@ -32,6 +33,12 @@ internal static class GcCommand
             }
             await using (exclusive)
             {
+                // What is kept is what the records refer to: read from a damaged database, that
+                // list could be short, and an object still in use would be deleted for good.
+                if (await store.Database.QuickCheckAsync(ct).ConfigureAwait(false) is { Count: > 0 } problems)
+                {
+                    throw new StoreException($"the store database {store.Database.Path} is damaged ({problems[0]}{(problems.Count > 1 ? $", and {problems.Count - 1} more problem(s)" : "")}); gc removes nothing until it is repaired. 'lockstep verify' lists the problems; restore the database from a backup.");
+                }
                 var referenced = await store.Metadata.GetReferencedObjectsAsync(ct).ConfigureAwait(false);
                 var removed = 0;
                 long freed = 0;

@@ -126,13 +126,13 @@ internal static class ModelsCommand
         LockstepCli.SetAction(command, async (session, ct) =>
         {
             var p = session.Parse;
-            var store = await session.OpenStoreAsync(ct).ConfigureAwait(false);
             var n = p.GetValue(name)!;
             var a = p.GetValue(alias)!;
             if (!ModelReference.IsValidAlias(a))
             {
-                throw new LockstepException($"'{a}' cannot be an alias: start with a letter, then letters, digits, '.', '_' or '-'");
+                throw new ArgumentsException($"'{a}' cannot be an alias: start with a letter, then letters, digits, '.', '_' or '-'");
             }
+            var store = await session.OpenStoreAsync(ct).ConfigureAwait(false);
             var candidate = await store.Models.FindAsync(new ModelReference(n, p.GetValue(version), null), ct).ConfigureAwait(false)
                 ?? throw new LockstepException($"the registry has no {n}@{p.GetValue(version)}; 'lockstep models show {n}' lists its versions");
             AliasGateResult? verdict = null;
@@ -191,7 +191,7 @@ internal static class ModelsCommand
     }
 
     private static ModelReference Parse(string text) =>
-        ModelReference.TryParse(text, out var r) ? r : throw new LockstepException($"'{text}' is not a model reference; write NAME, NAME@VERSION or NAME@ALIAS");
+        ModelReference.TryParse(text, out var r) ? r : throw new ArgumentsException($"'{text}' is not a model reference; write NAME, NAME@VERSION or NAME@ALIAS");
 
     private static string MetricsLine(string json)
     {

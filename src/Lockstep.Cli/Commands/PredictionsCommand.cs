@@ -33,9 +33,9 @@ internal static class PredictionsCommand
         }
         LockstepCli.SetAction(command, async (session, ct) =>
         {
+            var query = Query(session.Parse) with { Limit = ArgumentsException.AtLeast("--limit", session.Parse.GetValue(limit), 1) };
             var store = await session.OpenStoreAsync(ct).ConfigureAwait(false);
             var reader = new PredictionLogReader(store.Database);
-            var query = Query(session.Parse) with { Limit = Math.Max(1, session.Parse.GetValue(limit)) };
             var rows = new List<PredictionRecord>();
             await foreach (var r in reader.ReadAsync(query, ct).ConfigureAwait(false))
             {
@@ -131,7 +131,7 @@ internal static class PredictionsCommand
         }
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? t
-            : throw new LockstepException($"{option} '{text}' is not a time; write e.g. 2026-11-24 or 2026-11-24T04:00:00Z");
+            : throw new ArgumentsException($"{option} '{text}' is not a time; write e.g. 2026-11-24 or 2026-11-24T04:00:00Z");
     }
 
     private static JsonObject ToJson(PredictionRecord r) => new()

@@ -22,6 +22,7 @@ internal static class ReproduceCommand
             var registry = Lockstep.Cli.BuiltInSteps.Create();
             var reproducer = new Reproducer(store, registry);
             var options = new RunOptions { Observer = session.Json || session.Interactive ? null : new LineProgress(session.Out) };
+            session.WaitForSpectre();
             var report = await reproducer.ReproduceAsync(session.Parse.GetValue(run)!, options, ct).ConfigureAwait(false);
             if (session.Json)
             {

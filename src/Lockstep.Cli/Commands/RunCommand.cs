@@ -26,6 +26,7 @@ internal static class RunCommand
         LockstepCli.SetAction(command, async (session, ct) =>
         {
             Diagnostics.PhaseTrace.Mark("command line parsed, run action started");
+            var parallelism = session.Parse.GetValue(jobs) is { } j ? ArgumentsException.AtLeast("--jobs", j, 1) : Math.Max(1, Environment.ProcessorCount);
             var workspace = session.Workspace;
             // git runs while the pipeline loads and the store opens; the runner awaits it.
             var source = session.Parse.GetValue(dryRun) ? null : RunEnvironment.CaptureSourceAsync(workspace.Root, ct);
@@ -74,20 +75,15 @@ internal static class RunCommand
             {
                 ForceAll = forceResult is not null && forced.Length == 0,
                 ForceSteps = forced.ToHashSet(StringComparer.Ordinal),
-                MaxParallelism = session.Parse.GetValue(jobs) is { } j and > 0 ? j : Math.Max(1, Environment.ProcessorCount),
+                MaxParallelism = parallelism,
                 Source = source,
             };
             var runner = new Runner(store, registry);
+            session.WaitForSpectre();
             RunResult result;
             if (session.Interactive)
             {
-                RunResult? captured = null;
-                await session.Console.Progress()
-                    .AutoClear(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-                    .StartAsync(async ctx => captured = await runner.RunAsync(plan, options with { Observer = new BarProgress(ctx) }, ct).ConfigureAwait(false))
-                    .ConfigureAwait(false);
-                result = captured!;
+                result = await RunWithProgressBarsAsync(session, runner, plan, options, ct).ConfigureAwait(false);
             }
             else
             {
@@ -96,9 +92,11 @@ internal static class RunCommand
                 // AwaitUnsafeOnCompleted with full optimisation (framework code marked
                 // AggressiveOptimization, so never precompiled): 3 methods in every cached run
                 // (bench/core/RESULTS-core.md, session 6). The failures surface as they did.
-                result = runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out) }, ct).GetAwaiter().GetResult();
+                result = runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out), WaitOnCallingThread = true }, ct).GetAwaiter().GetResult();
             }
             Diagnostics.PhaseTrace.Mark("run finished");
+            // The runner is done with the store: it closes on the second core while the result prints.
+            session.CloseStoreInBackground();
             if (session.Json)
             {
                 session.WriteJson(ToJson(result));
@@ -116,6 +114,23 @@ internal static class RunCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The run under Spectre's progress display, for a person at a terminal. A method of its own:
+    /// in the action's body, its Spectre types made every `run` load Spectre.Console on the main
+    /// thread when the action started, output to a file or a pipe included.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<RunResult> RunWithProgressBarsAsync(CliSession session, Runner runner, ExecutionPlan plan, RunOptions options, CancellationToken ct)
+    {
+        RunResult? captured = null;
+        await session.Console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx => captured = await runner.RunAsync(plan, options with { Observer = new BarProgress(ctx) }, ct).ConfigureAwait(false))
+            .ConfigureAwait(false);
+        return captured!;
     }
 
     internal static JsonObject ToJson(RunResult result)

@@ -24,8 +24,9 @@ internal static class RunsCommand
         command.Options.Add(limit);
         LockstepCli.SetAction(command, async (session, ct) =>
         {
+            var count = ArgumentsException.AtLeast("--limit", session.Parse.GetValue(limit), 1);
             var store = await session.OpenStoreAsync(ct).ConfigureAwait(false);
-            var runs = await store.Metadata.ListRunsAsync(Math.Max(1, session.Parse.GetValue(limit)), ct).ConfigureAwait(false);
+            var runs = await store.Metadata.ListRunsAsync(count, ct).ConfigureAwait(false);
             if (session.Json)
             {
                 session.WriteJson(new JsonArray(runs.Select(r => (JsonNode)Summary(r)).ToArray()));

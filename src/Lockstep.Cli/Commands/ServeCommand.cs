@@ -38,17 +38,26 @@ internal static class ServeCommand
             {
                 "reject" => ValidationPolicy.Reject,
                 "flag" => ValidationPolicy.Flag,
-                var other => throw new LockstepException($"--on-invalid '{other}' is not 'reject' or 'flag'"),
+                var other => throw new ArgumentsException($"--on-invalid '{other}' is not 'reject' or 'flag'"),
             };
             var logDurability = p.GetValue(durability) switch
             {
                 "full" => LogDurability.Full,
                 "process" => LogDurability.Process,
-                var other => throw new LockstepException($"--log-durability '{other}' is not 'full' or 'process'"),
+                var other => throw new ArgumentsException($"--log-durability '{other}' is not 'full' or 'process'"),
             };
             if (p.GetValue(port) is < 0 or > 65535)
             {
-                throw new LockstepException("--port must be between 0 and 65535");
+                throw new ArgumentsException($"--port must be between 0 and 65535, not {p.GetValue(port)}");
+            }
+            ArgumentsException.AtLeast("--max-batch", p.GetValue(maxBatch), 1);
+            if (p.GetValue(maxBody) < 1)
+            {
+                throw new ArgumentsException($"--max-body-bytes must be at least 1, not {p.GetValue(maxBody)}");
+            }
+            if (!(p.GetValue(poll) > 0))
+            {
+                throw new ArgumentsException($"--poll-seconds must be more than 0, not {p.GetValue(poll)}");
             }
             var keys = new List<string>(ApiKeySet.FromEnvironment("LOCKSTEP_API_KEYS"));
             if (p.GetValue(keysFile) is { } file)

@@ -28,6 +28,17 @@ public sealed record RunOptions
     /// </summary>
     public Task<System.Text.Json.Nodes.JsonObject>? Source { get; init; }
 
+    /// <summary>
+    /// Wait for git, the early hashes and the steps by blocking the calling thread instead of
+    /// awaiting them. For a caller on a thread of its own with nothing else to do (the CLI's main
+    /// thread), never a pool thread (blocking one can starve the steps of threads) nor one with a
+    /// synchronization context. It saves the JIT work of suspending: the runner's state-machine box
+    /// is generic framework code over its struct that the precompiled image lacks, 8 methods
+    /// compiled in every cached run (bench/core/RESULTS-core.md, session 7). Outcomes, failures and
+    /// cancellation are the same either way.
+    /// </summary>
+    public bool WaitOnCallingThread { get; init; }
+
     /// <summary>Recorded objects to use instead of reading external files, keyed by "step/input" (reproduce).</summary>
     public IReadOnlyDictionary<string, ContentHash>? RecordedExternalInputs { get; init; }
 }

@@ -43,7 +43,8 @@ public sealed class Runner
         await using var storeLock = await _store.AcquireLockAsync("store", shared: true, cancellationToken).ConfigureAwait(false);
         Diagnostics.PhaseTrace.Mark("runner: interrupted runs marked, store lock taken");
 
-        var source = await (options.Source ?? RunEnvironment.CaptureSourceAsync(plan.WorkspaceRoot, cancellationToken)).ConfigureAwait(false);
+        var capturing = options.Source ?? RunEnvironment.CaptureSourceAsync(plan.WorkspaceRoot, cancellationToken);
+        var source = Blocks(options) ? capturing.GetAwaiter().GetResult() : await capturing.ConfigureAwait(false);
         var seedGenerated = plan.Pipeline.Seed is null;
         var seed = plan.Pipeline.Seed ?? RunEnvironment.NewSeed();
         var resolved = plan.Pipeline with { Seed = seed };
@@ -76,7 +77,7 @@ public sealed class Runner
         string? error = null;
         try
         {
-            var hashed = hashing is null ? null : await hashing.ConfigureAwait(false);
+            var hashed = hashing is null ? null : Blocks(options) ? hashing.GetAwaiter().GetResult() : await hashing.ConfigureAwait(false);
             var external = await StoreExternalInputsAsync(plan, options, hashed, cancellationToken).ConfigureAwait(false);
             Diagnostics.PhaseTrace.Mark("runner: external inputs hashed");
             using var slots = new SemaphoreSlim(options.MaxParallelism);
@@ -95,7 +96,8 @@ public sealed class Runner
             }
             foreach (var step in plan.Steps)
             {
-                records.Add(await results[step.Id].ConfigureAwait(false));
+                var stepTask = results[step.Id];
+                records.Add(Blocks(options) ? stepTask.GetAwaiter().GetResult() : await stepTask.ConfigureAwait(false));
             }
             Diagnostics.PhaseTrace.Mark("runner: every step finished or reused");
             var failed = records.Where(r => r.Status == StepStatus.Failed).ToList();
@@ -118,6 +120,13 @@ public sealed class Runner
         await _store.Metadata.FinishRunAsync(run.Id, status, finished, error, CancellationToken.None).ConfigureAwait(false);
         return new RunResult(run with { Status = status, FinishedAt = finished, Error = error }, records, plan);
     }
+
+    /// <summary>
+    /// Whether to wait by blocking (<see cref="RunOptions.WaitOnCallingThread"/>): only while still
+    /// on the caller's own thread — once an earlier await has really suspended, the method goes on
+    /// on a pool thread, and there it awaits.
+    /// </summary>
+    private static bool Blocks(RunOptions options) => options.WaitOnCallingThread && !Thread.CurrentThread.IsThreadPoolThread;
 
     /// <summary>
     /// Each distinct external file's hash (or why it could not be read), by full path, computed on a

@@ -31,7 +31,7 @@ public sealed record Workspace(string Root, string PipelinePath, string StorePat
             }
             if (!Directory.Exists(explicitPath))
             {
-                throw new LockstepException($"workspace folder {explicitPath} does not exist; create it with 'lockstep init {explicitPath}'");
+                throw new WorkspaceException($"workspace folder {explicitPath} does not exist; create it with 'lockstep init {explicitPath}'");
             }
             return At(explicitPath);
         }
@@ -43,6 +43,6 @@ public sealed record Workspace(string Root, string PipelinePath, string StorePat
                 return At(d.FullName);
             }
         }
-        throw new LockstepException($"no {PipelineFileName} in {dir.FullName} or any folder above it; run 'lockstep init' here to create a workspace, or pass --workspace DIR");
+        throw new WorkspaceException($"no {PipelineFileName} in {dir.FullName} or any folder above it; run 'lockstep init' here to create a workspace, or pass --workspace DIR");
     }
 }

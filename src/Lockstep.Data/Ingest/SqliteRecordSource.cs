@@ -55,9 +55,17 @@ internal sealed class SqliteRecordSource : IRecordSource
 
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
-        if (!await _reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            return false;
+            if (!await _reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        catch (SqliteException e)
+        {
+            // A source file damaged after its first rows: this source's error, not the store's.
+            throw new DataException($"{Description} row {Line + 1}: reading the SQLite file failed: {e.Message.TrimEnd('.')}. Check the file (sqlite3 FILE 'PRAGMA quick_check')");
         }
         Line++;
         _fields.Clear();

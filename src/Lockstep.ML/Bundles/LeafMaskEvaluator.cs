@@ -21,12 +21,20 @@ namespace Lockstep.ML.Bundles;
 /// values; NaN features are the caller's business, as for the walk), so the scores are the same.
 /// Trees of more than 64 leaves do not fit a mask: <see cref="TryCreate"/> returns null.
 /// </summary>
-internal sealed class LeafMaskEvaluator
+internal sealed partial class LeafMaskEvaluator
 {
     /// <summary>Every split node, grouped by feature, ascending thresholds within a feature.</summary>
     private readonly SplitMask[] _splits;
     /// <summary>The features that have split nodes, ascending, with where their splits and checkpoints are.</summary>
     private readonly FeatureSplits[] _features;
+    /// <summary>
+    /// Per feature index up to the highest split on: the lowest threshold of its splits (+∞ for a
+    /// feature without splits), and where it is in <see cref="_features"/>. A value not above its
+    /// feature's lowest threshold fails no split: most of a row's features (one-hot columns at 0)
+    /// are skipped by one vector compare per 16 features instead of a loop step each.
+    /// </summary>
+    private readonly float[] _lowest;
+    private readonly int[] _slot;
     /// <summary>Checkpoints, per feature in ascending position (see <see cref="Checkpoint"/>).</summary>
     private readonly Checkpoint[] _checkpoints;
     /// <summary>Per checkpoint, <see cref="_stride"/> masks: the AND of the masks of every split of its feature before it.</summary>
@@ -44,6 +52,15 @@ internal sealed class LeafMaskEvaluator
     {
         _splits = splits;
         _features = features;
+        var limit = features.Length == 0 ? 0 : features[^1].Feature + 1;
+        _lowest = new float[limit];
+        _slot = new int[limit];
+        Array.Fill(_lowest, float.PositiveInfinity);
+        for (var i = 0; i < features.Length; i++)
+        {
+            _lowest[features[i].Feature] = splits[features[i].First].Threshold;
+            _slot[features[i].Feature] = i;
+        }
         _checkpoints = checkpoints;
         _checkpointMasks = checkpointMasks;
         _leafBase = leafBase;
@@ -205,39 +222,8 @@ internal sealed class LeafMaskEvaluator
             throw new ArgumentException($"the trees split on feature {_maxFeature}, the vector has {features.Length}", nameof(features));
         }
         masks = masks[.._stride];
-        masks.Fill(ulong.MaxValue);
-        // No bounds checks in the loops: every index is in range (features up to _maxFeature,
-        // checked above; trees below the stride, splits, checkpoints and tables by construction).
+        Fill(features, masks);
         ref var mask0 = ref MemoryMarshal.GetReference(masks);
-        ref var feature0 = ref MemoryMarshal.GetReference(features);
-        ref var split0 = ref MemoryMarshal.GetArrayDataReference(_splits);
-        ref var checkpoint0 = ref MemoryMarshal.GetArrayDataReference(_checkpoints);
-        ref var table0 = ref MemoryMarshal.GetArrayDataReference(_checkpointMasks);
-        foreach (ref readonly var f in _features.AsSpan())
-        {
-            var x = Unsafe.Add(ref feature0, f.Feature);
-            var first = f.First;
-            // The last checkpoint whose splits the value all fails (each checkpoint's threshold
-            // is the greatest of the splits before it); its masks replace theirs.
-            var last = -1;
-            for (var c = f.FirstCheckpoint; c < f.EndCheckpoint && x > Unsafe.Add(ref checkpoint0, c).Threshold; c++)
-            {
-                last = c;
-            }
-            if (last >= 0)
-            {
-                ref readonly var checkpoint = ref Unsafe.Add(ref checkpoint0, last);
-                And(ref mask0, ref Unsafe.Add(ref table0, checkpoint.Masks), _stride);
-                first = checkpoint.Next;
-            }
-            ref var s = ref Unsafe.Add(ref split0, first);
-            ref var end = ref Unsafe.Add(ref split0, f.End);
-            while (Unsafe.IsAddressLessThan(ref s, ref end) && x > s.Threshold)
-            {
-                Unsafe.Add(ref mask0, s.Tree) &= s.Mask;
-                s = ref Unsafe.Add(ref s, 1);
-            }
-        }
         ref var value0 = ref MemoryMarshal.GetArrayDataReference(_leafValues);
         var leafBase = _leafBase;
         double sum = 0.0;
@@ -246,6 +232,84 @@ internal sealed class LeafMaskEvaluator
             sum += Unsafe.Add(ref value0, leafBase[t] + BitOperations.TrailingZeroCount(Unsafe.Add(ref mask0, t)));
         }
         return sum;
+    }
+
+    /// <summary>Sets <paramref name="masks"/> (<see cref="_stride"/> long, checked by the callers) to every tree's still-possible leaves for <paramref name="features"/> (checked too).</summary>
+    private void Fill(ReadOnlySpan<float> features, Span<ulong> masks)
+    {
+        masks.Fill(ulong.MaxValue);
+        // No bounds checks in the loops: every index is in range (features up to _maxFeature,
+        // checked by the callers; trees below the stride, splits, checkpoints and tables by construction).
+        ref var mask0 = ref MemoryMarshal.GetReference(masks);
+        ref var feature0 = ref MemoryMarshal.GetReference(features);
+        ref var split0 = ref MemoryMarshal.GetArrayDataReference(_splits);
+        ref var checkpoint0 = ref MemoryMarshal.GetArrayDataReference(_checkpoints);
+        ref var table0 = ref MemoryMarshal.GetArrayDataReference(_checkpointMasks);
+        ref var lowest0 = ref MemoryMarshal.GetArrayDataReference(_lowest);
+        ref var slot0 = ref MemoryMarshal.GetArrayDataReference(_slot);
+        ref var splitFeature0 = ref MemoryMarshal.GetArrayDataReference(_features);
+        // The features whose value fails at least their lowest split, found 16 (or 8) at a time.
+        var limit = _lowest.Length;
+        var b = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; b + 16 <= limit; b += 16)
+            {
+                var active = Vector512.GreaterThan(Vector512.LoadUnsafe(ref feature0, (nuint)b), Vector512.LoadUnsafe(ref lowest0, (nuint)b)).ExtractMostSignificantBits();
+                for (; active != 0; active &= active - 1)
+                {
+                    var feature = b + BitOperations.TrailingZeroCount(active);
+                    Apply(ref mask0, ref split0, ref checkpoint0, ref table0, in Unsafe.Add(ref splitFeature0, Unsafe.Add(ref slot0, feature)), Unsafe.Add(ref feature0, feature));
+                }
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; b + 8 <= limit; b += 8)
+            {
+                var active = Vector256.GreaterThan(Vector256.LoadUnsafe(ref feature0, (nuint)b), Vector256.LoadUnsafe(ref lowest0, (nuint)b)).ExtractMostSignificantBits();
+                for (; active != 0; active &= active - 1)
+                {
+                    var feature = b + BitOperations.TrailingZeroCount(active);
+                    Apply(ref mask0, ref split0, ref checkpoint0, ref table0, in Unsafe.Add(ref splitFeature0, Unsafe.Add(ref slot0, feature)), Unsafe.Add(ref feature0, feature));
+                }
+            }
+        }
+        for (; b < limit; b++)
+        {
+            var x = Unsafe.Add(ref feature0, b);
+            if (x > Unsafe.Add(ref lowest0, b))
+            {
+                Apply(ref mask0, ref split0, ref checkpoint0, ref table0, in Unsafe.Add(ref splitFeature0, Unsafe.Add(ref slot0, b)), x);
+            }
+        }
+    }
+
+    /// <summary>Clears the leaves ruled out by the splits of feature <paramref name="f"/> that <paramref name="x"/> fails.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Apply(ref ulong mask0, ref SplitMask split0, ref Checkpoint checkpoint0, ref ulong table0, in FeatureSplits f, float x)
+    {
+        var first = f.First;
+        // The last checkpoint whose splits the value all fails (each checkpoint's threshold
+        // is the greatest of the splits before it); its masks replace theirs.
+        var last = -1;
+        for (var c = f.FirstCheckpoint; c < f.EndCheckpoint && x > Unsafe.Add(ref checkpoint0, c).Threshold; c++)
+        {
+            last = c;
+        }
+        if (last >= 0)
+        {
+            ref readonly var checkpoint = ref Unsafe.Add(ref checkpoint0, last);
+            And(ref mask0, ref Unsafe.Add(ref table0, checkpoint.Masks), _stride);
+            first = checkpoint.Next;
+        }
+        ref var s = ref Unsafe.Add(ref split0, first);
+        ref var end = ref Unsafe.Add(ref split0, f.End);
+        while (Unsafe.IsAddressLessThan(ref s, ref end) && x > s.Threshold)
+        {
+            Unsafe.Add(ref mask0, s.Tree) &= s.Mask;
+            s = ref Unsafe.Add(ref s, 1);
+        }
     }
 
     /// <summary><paramref name="masks"/>[0..n) &amp;= <paramref name="with"/>[0..n), n a multiple of 8, a vector at a time.</summary>

@@ -50,7 +50,7 @@ public sealed class LoadedModel
         var evaluator = Environment.GetEnvironmentVariable("LOCKSTEP_TREE_EVALUATOR");
         _fast = evaluator == "mlnet"
             ? new TreeEnsembleEvaluator?[_members.Length]
-            : _members.Select(m => TreeEnsembleEvaluator.TryCreate(m, Task, Transformer.Width, leafMasks: evaluator != "walk")).ToArray();
+            : _members.Select(m => TreeEnsembleEvaluator.TryCreate(m, Task, Transformer.Width, leafMasks: evaluator != "walk", blocks: evaluator != "rows")).ToArray();
         for (var i = 0; i < Math.Max(1, warmEngines); i++)
         {
             _pool.Add(NewSlot());
@@ -78,7 +78,8 @@ public sealed class LoadedModel
     /// True when every member is scored by Lockstep's own tree evaluator (bit-identical to ML.NET's
     /// engine, which still scores rows with a NaN feature); false where ML.NET's engine scores every
     /// row (linear models, multiclass, categorical splits). LOCKSTEP_TREE_EVALUATOR=mlnet turns it off;
-    /// LOCKSTEP_TREE_EVALUATOR=walk walks the trees instead of the leaf masks (for comparisons).
+    /// LOCKSTEP_TREE_EVALUATOR=walk walks the trees instead of the leaf masks, =rows scores blocks row by
+    /// row instead of eight rows at a time (for comparisons).
     /// </summary>
     public bool UsesTreeEvaluator => _fast.All(f => f is not null);
 

@@ -142,7 +142,7 @@ public sealed class BadInputTests
         try
         {
             var result = await LockstepProcess.RunAsync(empty, "run");
-            result.ExitCode.ShouldBe(1, result.ToString());
+            result.ExitCode.ShouldBe(2, result.ToString());
             AssertOneCleanError(result);
             result.StdErr.ShouldContain("no lockstep.yaml in");
             result.StdErr.ShouldContain("run 'lockstep init' here");

@@ -62,6 +62,51 @@ public sealed class CorruptObjectTests
     }
 
     [Fact]
+    public async Task A_damaged_database_page_is_reported_by_verify_is_a_store_error_for_the_commands_that_read_it_and_gc_deletes_nothing()
+    {
+        var (ws, _) = await RunOnceAsync();
+        using var __ = ws;
+        var database = Path.Combine(ws.Store, "lockstep.db");
+        long root;
+        long pageSize;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database}"))
+        {
+            await connection.OpenAsync();
+            await using var query = connection.CreateCommand();
+            query.CommandText = "SELECT rootpage FROM sqlite_schema WHERE name = 'step_artifacts'";
+            root = (long)(await query.ExecuteScalarAsync())!;
+            query.CommandText = "PRAGMA page_size";
+            pageSize = (long)(await query.ExecuteScalarAsync())!;
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using (var file = new FileStream(database, FileMode.Open, FileAccess.Write))
+        {
+            // The table's page header and cell pointers, overwritten as a disk fault would.
+            file.Position = ((root - 1) * pageSize) + 8;
+            await file.WriteAsync(Enumerable.Repeat((byte)0xA5, 64).ToArray());
+        }
+        var objects = Directory.GetFiles(Path.Combine(ws.Store, "objects"), "*", SearchOption.AllDirectories).Order().ToArray();
+
+        var verify = await ws.RunAsync("verify");
+        var json = await ws.RunAsync("verify", "--json");
+        var show = await ws.RunAsync("runs", "show", "last");
+        var gc = await ws.RunAsync("gc");
+
+        verify.ExitCode.ShouldBe(5, verify.ToString());
+        verify.StdOut.ShouldContain($"DATABASE Tree {root} page {root}");
+        verify.StdOut.ShouldContain("is damaged");
+        ((bool)json.Json["clean"]!).ShouldBeFalse();
+        json.Json["database_problems"]!.AsArray().Count.ShouldBeGreaterThan(0);
+        show.ExitCode.ShouldBe(3, show.ToString());
+        show.StdErr.ShouldContain($"the store database {database} failed");
+        show.StdErr.ShouldContain("lockstep verify");
+        show.StdErr.ShouldNotContain("internal error");
+        gc.ExitCode.ShouldBe(3, gc.ToString());
+        gc.StdErr.ShouldContain("gc removes nothing");
+        Directory.GetFiles(Path.Combine(ws.Store, "objects"), "*", SearchOption.AllDirectories).Order().ToArray().ShouldBe(objects);
+    }
+
+    [Fact]
     public async Task A_corrupt_cached_output_is_not_a_cache_hit_the_step_runs_again_and_repairs_the_store()
     {
         var (ws, first) = await RunOnceAsync();

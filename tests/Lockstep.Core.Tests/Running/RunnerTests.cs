@@ -169,6 +169,52 @@ public sealed class RunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_waited_for_on_a_thread_of_its_own_runs_reuses_and_fails_as_one_awaited_on_the_pool()
+    {
+        // The CLI waits for the runner on its main thread, and tells the runner to block that
+        // thread instead of suspending: the outcome must be the one an awaiting caller gets.
+        RunResult OnOwnThread(params string[] overrides)
+        {
+            RunResult? result = null;
+            Exception? failure = null;
+            var onPool = true;
+            var thread = new Thread(() =>
+            {
+                onPool = Thread.CurrentThread.IsThreadPoolThread;
+                try
+                {
+                    result = _h.RunAsync(Chain, new RunOptions { WaitOnCallingThread = true }, overrides).GetAwaiter().GetResult();
+                }
+#pragma warning disable CA1031 // rethrown on the test's thread below
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    failure = e;
+                }
+            });
+            thread.Start();
+            thread.Join();
+            onPool.ShouldBeFalse();
+            return failure is null ? result! : throw new InvalidOperationException("the run threw", failure);
+        }
+
+        var first = OnOwnThread();
+        first.Succeeded.ShouldBeTrue(first.Run.Error);
+        first.Steps.Select(s => s.StepId).ShouldBe(["a", "b", "c", "side"]);
+        first.Steps.ShouldAllBe(s => !s.Cached && s.Status == StepStatus.Succeeded);
+        var cached = OnOwnThread();
+        cached.Steps.ShouldAllBe(s => s.Cached && s.CacheReason == $"cached: same code, parameters, inputs and environment as run {first.Run.Id}");
+        var pooled = await Task.Run(() => _h.RunAsync(Chain));
+        pooled.Steps.Select(s => (s.StepId, s.Cached, s.CacheReason)).ShouldBe(cached.Steps.Select(s => (s.StepId, s.Cached, s.CacheReason)));
+        (await _h.Store.Metadata.GetStepRunsAsync(cached.Run.Id, default)).Count.ShouldBe(4);
+        var failed = OnOwnThread("b.fail=true");
+        failed.Run.Status.ShouldBe(RunStatus.Failed);
+        Step(failed, "b").Error!.ShouldStartWith("step 'b' (concat) failed: InvalidOperationException: asked to fail");
+        Step(failed, "c").Status.ShouldBe(StepStatus.Skipped);
+        Step(failed, "side").Cached.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Independent_steps_run_in_parallel()
     {
         using var barrier = new Barrier(2);

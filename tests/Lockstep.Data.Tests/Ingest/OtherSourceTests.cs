@@ -52,6 +52,38 @@ public sealed class OtherSourceTests
     }
 
     [Fact]
+    public async Task A_sqlite_source_damaged_after_its_first_rows_is_a_data_error_naming_the_row()
+    {
+        using var tmp = new TempFolder();
+        var db = tmp.File("data.db");
+        long pages;
+        long pageSize;
+        await using (var c = new SqliteConnection($"Data Source={db};Pooling=false"))
+        {
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "CREATE TABLE t(id INTEGER, name TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO t SELECT i, printf('row %04d of a table that spans many pages', i) FROM n;";
+            await cmd.ExecuteNonQueryAsync();
+            cmd.CommandText = "PRAGMA page_count";
+            pages = (long)(await cmd.ExecuteScalarAsync())!;
+            cmd.CommandText = "PRAGMA page_size";
+            pageSize = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        await using (var file = new FileStream(db, FileMode.Open, FileAccess.Write))
+        {
+            // The last page holds the table's last rows: its page type becomes one SQLite does not know.
+            file.Position = (pages - 1) * pageSize;
+            file.WriteByte(0xFF);
+        }
+
+        var e = await Should.ThrowAsync<DataException>(() => Ingest(tmp, db, "SELECT id, name FROM t"));
+
+        e.Message.ShouldContain("data.db (query) row ");
+        e.Message.ShouldContain("reading the SQLite file failed");
+        e.Message.ShouldContain("malformed");
+    }
+
+    [Fact]
     public async Task A_foreign_parquet_file_is_ingested_as_a_snapshot()
     {
         using var tmp = new TempFolder();

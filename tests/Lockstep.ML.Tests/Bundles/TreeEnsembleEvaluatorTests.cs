@@ -81,6 +81,48 @@ public sealed class TreeEnsembleEvaluatorTests
     }
 
     [Theory]
+    [InlineData("lightgbm", "binary", true, LeafMaskEvaluator.CheckpointEvery)]
+    [InlineData("lightgbm", "binary", false, LeafMaskEvaluator.CheckpointEvery)]
+    [InlineData("lightgbm", "binary", true, 1)]
+    [InlineData("fasttree", "binary", true, 3)]
+    [InlineData("lightgbm", "regression", true, int.MaxValue)]
+    [InlineData("fasttree", "regression", false, 2)]
+    public void Block_scoring_several_rows_at_a_time_or_row_by_row_gives_the_walk_s_bits_for_every_block_length(string trainer, string task, bool blocks, int checkpointEvery)
+    {
+        var binary = task == "binary";
+        var model = Train(trainer, binary ? TestModels.AdultFeatures : new FeaturizeOptions { Label = "hours-per-week", Task = TaskKind.Regression });
+        var kind = binary ? TaskKind.Binary : TaskKind.Regression;
+        var width = model.Transformer.Width;
+        var block = TreeEnsembleEvaluator.TryCreate(model.MemberModels[0], kind, width, checkpointEvery: checkpointEvery, blocks: blocks)!;
+        var walk = TreeEnsembleEvaluator.TryCreate(model.MemberModels[0], kind, width, leafMasks: false)!;
+        block.UsesBlockSums.ShouldBe(blocks);
+        var rows = model.Transformer.Transform(TestData.AdultTest);
+        // NaN rows land on every position of a block of four, and every length from 1 to 9
+        // leaves every remainder of a block of four.
+        for (var r = 0; r < rows.Length; r += 997)
+        {
+            rows[r][r % width] = float.NaN;
+        }
+        var flat = rows.SelectMany(r => r).ToArray();
+        var (scores, probabilities, ok) = (new float[rows.Length], new float[rows.Length], new bool[rows.Length]);
+        var done = 0;
+        for (var length = 1; done < rows.Length; length = length % 9 + 1)
+        {
+            var n = Math.Min(length, rows.Length - done);
+            block.ScoreBlock(flat.AsSpan(done * width, n * width), n, scores.AsSpan(done), probabilities.AsSpan(done), ok.AsSpan(done));
+            done += n;
+        }
+
+        for (var r = 0; r < rows.Length; r++)
+        {
+            ok[r].ShouldBe(walk.TryScore(rows[r], out var score, out var probability), $"row {r}");
+            BitConverter.SingleToInt32Bits(scores[r]).ShouldBe(BitConverter.SingleToInt32Bits(score), $"score of row {r}");
+            BitConverter.SingleToInt32Bits(probabilities[r]).ShouldBe(BitConverter.SingleToInt32Bits(probability), $"probability of row {r}");
+        }
+        ok.Count(o => !o).ShouldBe(17);
+    }
+
+    [Theory]
     [InlineData("lightgbm")]
     [InlineData("fasttree")]
     public void Leaf_masks_agree_with_the_walk_on_values_exactly_at_next_to_and_between_the_split_thresholds(string trainer)

@@ -157,6 +157,55 @@ public sealed class ServingCommandsTests : IAsyncLifetime
         (await File.ReadAllBytesAsync(export)).ShouldBe(before);
     }
 
+    [Fact]
+    public async Task Verify_decodes_the_prediction_log_and_names_a_damaged_block_while_the_objects_stay_checked()
+    {
+        (await RunAsync("models", "alias", "adult", "2", "production")).Code.ShouldBe(0);
+        var input = Path.Combine(_dir, "rows.csv");
+        await File.WriteAllLinesAsync(input, File.ReadLines(TestBundles.DataPath("adult", "adult.test")).Where(l => l.Length > 0 && !l.StartsWith('|') && !l.StartsWith('#')).Take(200));
+        (await RunAsync("predict", "adult@production", "--input", input, "--output", Path.Combine(_dir, "scores.csv"),
+            "--columns", string.Join(",", TestBundles.AdultColumns), "--drop", "income")).Code.ShouldBe(0);
+
+        var sound = await RunAsync("--json", "verify");
+        var soundText = await RunAsync("verify");
+
+        sound.Code.ShouldBe(0, sound.Out + sound.Err);
+        using (var doc = JsonDocument.Parse(sound.Out))
+        {
+            doc.RootElement.GetProperty("clean").GetBoolean().ShouldBeTrue();
+            doc.RootElement.GetProperty("predictions_checked").GetInt64().ShouldBe(200);
+            doc.RootElement.GetProperty("prediction_blocks_checked").GetInt64().ShouldBe(1);
+            doc.RootElement.GetProperty("database_problems").GetArrayLength().ShouldBe(0);
+        }
+        soundText.Out.ShouldContain("200 logged prediction(s) readable");
+        string requestId;
+        await using (var store = await EmbeddedStore.OpenAsync(Workspace.Find(_dir).StorePath, false, CancellationToken.None))
+        await using (var connection = await store.Database.OpenConnectionAsync(CancellationToken.None))
+        await using (var cut = connection.CreateCommand())
+        {
+            cut.CommandText = "UPDATE predictions SET block = substr(block, 1, length(block) - 40) WHERE block IS NOT NULL RETURNING request_id";
+            requestId = (string)(await cut.ExecuteScalarAsync())!;
+        }
+
+        var damaged = await RunAsync("--json", "verify");
+        var damagedText = await RunAsync("verify");
+
+        damaged.Code.ShouldBe(5); // VerifyCommand.Damaged, as README-CLI documents
+        using (var doc = JsonDocument.Parse(damaged.Out))
+        {
+            doc.RootElement.GetProperty("clean").GetBoolean().ShouldBeFalse();
+            doc.RootElement.GetProperty("objects_checked").GetInt32().ShouldBeGreaterThan(0);
+            doc.RootElement.GetProperty("corrupt").GetArrayLength().ShouldBe(0);
+            var blocks = doc.RootElement.GetProperty("damaged_prediction_blocks");
+            blocks.GetArrayLength().ShouldBe(1);
+            blocks[0].GetString()!.ShouldContain($"request {requestId} (row 0 on)");
+        }
+        damagedText.Code.ShouldBe(5);
+        damagedText.Out.ShouldContain("DAMAGED  prediction log: ");
+        damagedText.Out.ShouldContain("1 of 1 prediction-log block(s) cannot be read");
+        damagedText.Err.ShouldBeEmpty();
+    }
+
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
