@@ -91,13 +91,28 @@ public sealed class SchemaValidator(DatasetSchema schema)
         return Ranked(findings);
     }
 
+    // One finding (the usual invalid row) needs no sort: the generic OrderBy over a long key is
+    // not precompiled and was compiled by the JIT in the middle of a batch run at its first bad row.
     internal static IReadOnlyList<Finding> Ranked(IEnumerable<Finding> findings) =>
-        findings.OrderBy(f => f.Rank).ThenByDescending(f => f.Count).ThenBy(f => f.Column, StringComparer.Ordinal).ThenBy(f => f.Expectation, StringComparer.Ordinal).ToArray();
+        findings is IReadOnlyList<Finding> { Count: <= 1 } few ? [.. few] : findings.OrderBy(f => f.Rank).ThenByDescending(f => f.Count).ThenBy(f => f.Column, StringComparer.Ordinal).ThenBy(f => f.Expectation, StringComparer.Ordinal).ToArray();
 
     internal static string AllowedText(IReadOnlyList<string> allowed) =>
         "one of " + string.Join(", ", allowed.Take(10)) + (allowed.Count > 10 ? $", … ({allowed.Count} values)" : "");
 
-    internal static string Num(double d) => d.ToString("G10", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A number as "G10" writes it. An integer of at most ten digits (but −0) is written as the
+    /// integer, the same text: "G10" goes through the framework's floating-point formatter, whose
+    /// table-driven parts are not precompiled and were compiled by the JIT in the middle of a batch
+    /// run at its first out-of-range cell.
+    /// </summary>
+    internal static string Num(double d)
+    {
+        if (Math.Abs(d) < 1e10 && (long)d is var n && n == d && BitConverter.DoubleToInt64Bits(d) != long.MinValue)
+        {
+            return n.ToString(CultureInfo.InvariantCulture);
+        }
+        return d.ToString("G10", CultureInfo.InvariantCulture);
+    }
 
     private static object? Normalize(object? raw) => raw switch
     {

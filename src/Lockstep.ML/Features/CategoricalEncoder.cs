@@ -49,6 +49,9 @@ internal sealed class CategoricalEncoder : FeatureEncoder
         return j >= 0 ? j : _unknown;
     }
 
+    /// <summary>True: one slot per category (one-hot); false: one slot holding the index (key).</summary>
+    public bool OneHot => _oneHot;
+
     public override void Encode(in RawValue value, Span<float> slots) => Encode(IndexOf(value), slots);
 
     public void Encode(int index, Span<float> slots)

@@ -37,7 +37,19 @@ public sealed class FeatureTransformer
     /// An encoder for lines whose cells are the given columns, in order (null for a column that is
     /// not a model input); see <see cref="RowEncoder"/>.
     /// </summary>
-    public RowEncoder CreateRowEncoder(IReadOnlyList<string?> columns) => new(_encoders, columns);
+    public RowEncoder CreateRowEncoder(IReadOnlyList<string?> columns) => new(_encoders, columns, null);
+
+    /// <summary>
+    /// <see cref="CreateRowEncoder(IReadOnlyList{string?})"/> for cells that a check before the
+    /// encoder already looked up: <paramref name="categoryLists"/> gives, per column, the list
+    /// (or null) whose positions the cells' <see cref="ParsedCell.Category"/> refer to, so a
+    /// category cell is hashed once per row instead of twice.
+    /// </summary>
+    public RowEncoder CreateRowEncoder(IReadOnlyList<string?> columns, IReadOnlyList<IReadOnlyList<string>?> categoryLists)
+    {
+        ArgumentNullException.ThrowIfNull(categoryLists);
+        return new(_encoders, columns, categoryLists);
+    }
 
     /// <summary>Encodes every row of a frame; a column the manifest needs but the frame lacks is missing in every row.</summary>
     public float[][] Transform(Frame frame)

@@ -11,9 +11,11 @@ namespace Lockstep.Serving.Batch;
 /// <c>row,score,probability,label,findings</c> to the output CSV in input order. Streaming with
 /// bounded memory: lines are read in chunks; each chunk is cut into contiguous slices (four per
 /// core, taken by whichever thread is free), each slice parsed, validated and scored by its own
-/// <see cref="BatchWorker"/> (own scorer, own buffers). A pipeline of two chunks: while the workers score chunk N, this thread writes chunk
-/// N − 1's slices in order, hands them to the log as one block (whose commit overlaps too) and
-/// reads chunk N + 1, so nothing waits for the file or the log but at the very end. Two sets of
+/// <see cref="BatchWorker"/> (own scorer, own buffers), handed out by a <see cref="SliceScheduler"/>.
+/// A pipeline of two chunks: while the helpers score chunk N, this thread writes chunk N − 1's
+/// slices in order, hands them to the log as one block (whose commit overlaps too), reads chunk
+/// N + 1 and publishes its slices, then scores slices itself until chunk N is done, so nothing
+/// waits for the file or the log but at the very end. Two sets of
 /// workers and line buffers alternate, so a chunk's results are never overwritten before they
 /// are written.
 /// </summary>
@@ -21,6 +23,13 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
 {
     /// <summary>Rows per chunk (memory holds at most two chunks of lines and results and one block in the log's queue).</summary>
     public const int ChunkRows = 4096;
+
+    /// <summary>
+    /// Rows of the first chunk: the helpers start scoring once it is read, so a quarter chunk
+    /// gets both cores busy a quarter as late (the first 4,096 lines took ≈ 2.5 ms to read, cold,
+    /// with the other core idle); the next chunk is read while it is scored.
+    /// </summary>
+    public const int FirstChunkRows = ChunkRows / 4;
 
     /// <summary>False: every row takes <see cref="BatchWorker"/>'s dictionary path (for the tests that prove both paths agree).</summary>
     internal bool TypedPath { get; init; } = true;
@@ -49,10 +58,16 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         {
             context.SetHeader([.. columns]);
         }
+        if (BatchWorker.Trace)
+        {
+            BatchWorker.Mark("trace warm-up " + BatchWorker.TraceTicks(new long[7], new long[7]));
+        }
         var state = new RunState(input, context);
         var sets = new[] { NewWorkers(context), NewWorkers(context) };
         var buffers = new[] { new LineChunk(), new LineChunk() };
         Task pendingLog = Task.CompletedTask;
+        // The cores but one: the run's own thread scores between its reads and writes.
+        var scheduler = new SliceScheduler(Environment.ProcessorCount - 1);
         try
         {
             // Disposed synchronously, as it is written: the asynchronous dispose took 1.5–1.8 ms at
@@ -60,8 +75,6 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             using (var output = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 output.Write("row,score,probability,label,findings\n"u8);
-                var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
-                Chunk? previous = null;
                 var current = 0;
                 // The workers' typed paths (the clean check, the row encoder, a scorer each: ~3 ms
                 // on the first slice otherwise, while the other worker waited for the shared part)
@@ -91,39 +104,40 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 {
                     BatchWorker.Mark($"first read end gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gc-pause={GC.GetTotalPauseDuration().TotalMilliseconds:0.0}ms");
                 }
+                // The slices of a chunk are published as soon as it is read; this thread scores
+                // slices too whenever it waits for a chunk, so no chunk boundary leaves a core idle.
+                Chunk? previous = null;
                 while (buffers[current].Count > 0)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     var lines = buffers[current];
                     var workers = sets[current];
                     // Slices of at least MinSliceRows: a tiny slice is not worth its scheduling.
                     var slices = Math.Clamp(lines.Count / MinSliceRows, 1, workers.Length);
                     var first = state.Rows;
                     state.Rows += lines.Count;
-                    Task scoring = Task.Run(() => { Parallel.For(0, slices, parallel, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first)); }, cancellationToken);
-                    try
+                    var work = scheduler.Publish(slices, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first));
+                    if (previous is not null)
                     {
-                        if (previous is not null)
-                        {
-                            BatchWorker.Mark("finish start");
-                            pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
-                            BatchWorker.Mark("finish end");
-                        }
-                        state.Read(buffers[1 - current]);
-                        BatchWorker.Mark("read end");
+                        scheduler.RunUntilDone(previous.Work, cancellationToken);
+                        BatchWorker.Mark("finish start");
+                        var block = Finish(previous, output, state);
+                        await pendingLog.ConfigureAwait(false);
+                        pendingLog = block is null ? Task.CompletedTask : log.AppendAsync(block);
+                        BatchWorker.Mark("finish end");
                     }
-                    finally
-                    {
-                        // Never leave the workers running behind an error: the next attempt would share them.
-                        await scoring.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    }
-                    await scoring.ConfigureAwait(false);
-                    previous = new Chunk(workers, slices, first);
+                    state.Read(buffers[1 - current]);
+                    BatchWorker.Mark("read end");
+                    previous = new Chunk(workers, slices, first, work);
                     current = 1 - current;
                 }
                 if (previous is not null)
                 {
+                    scheduler.RunUntilDone(previous.Work, cancellationToken);
                     BatchWorker.Mark("finish start");
-                    pendingLog = await FinishAsync(previous, output, state, pendingLog).ConfigureAwait(false);
+                    var block = Finish(previous, output, state);
+                    await pendingLog.ConfigureAwait(false);
+                    pendingLog = block is null ? Task.CompletedTask : log.AppendAsync(block);
                     BatchWorker.Mark("finish end");
                 }
                 await pendingLog.ConfigureAwait(false);
@@ -134,12 +148,15 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         {
             // No half-written output is left behind under the temporary name; a block already
             // queued is committed or failed by the log before this returns.
+            // Never leave a helper running behind an error: the buffers are released next.
+            scheduler.Stop();
             await pendingLog.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             Release();
             File.Delete(tmp);
             throw;
         }
         BatchWorker.Mark("output closed");
+        scheduler.Stop();
         Release();
         BatchWorker.Mark("buffers released");
         File.Move(tmp, outputPath, overwrite: true);
@@ -184,7 +201,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     }
 
     /// <summary>
-    /// Four slices per core: Parallel.For hands them to whichever thread is free, so a core is
+    /// Four slices per core: the scheduler hands them to whichever thread is free, so a core is
     /// not left idle while the other finishes a slice that started late (the pool thread that
     /// writes and reads between chunks takes its share when it is done). With one slice per core
     /// the second slice of a chunk waited for that thread: measured a core idle for ~10 ms a chunk.
@@ -199,10 +216,12 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
 
     /// <summary>
     /// A scored chunk: the first malformed line stops the run; else its slices are written in
-    /// order and its scored rows go to the log as one block, once the previous block is committed
-    /// (so at most one block waits in the log's queue).
+    /// order and its scored rows made into one block (null: none), which the caller hands to the
+    /// log once the previous block is committed (so at most one block waits in the log's queue).
+    /// Synchronous, the wait in the caller: a second async method's state machine (not
+    /// precompiled) was JIT-compiled at its first suspension, in the middle of the run.
     /// </summary>
-    private async Task<Task> FinishAsync(Chunk chunk, FileStream output, RunState state, Task pendingLog)
+    private PredictionBlock? Finish(Chunk chunk, FileStream output, RunState state)
     {
         // Plain loops: LINQ over these element types is not precompiled, and its first-tier code
         // would be compiled on every run.
@@ -244,11 +263,10 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             }
             block = new PredictionBlock(state.Context.RunId, (int)chunk.FirstRow, logged, state.Context.At, model.Name, model.Version, model.BundleHash, "batch", payload.WrittenMemory);
         }
-        await pendingLog.ConfigureAwait(false);
-        return block is not null ? log.AppendAsync(block) : Task.CompletedTask;
+        return block;
     }
 
-    private sealed record Chunk(BatchWorker[] Workers, int Slices, long FirstRow);
+    private sealed record Chunk(BatchWorker[] Workers, int Slices, long FirstRow, SliceScheduler.Work Work);
 
     /// <summary>The reading position and counts of one run (touched by the scoring call's own thread only).</summary>
     private sealed class RunState(StreamReader input, BatchContext context)
@@ -257,7 +275,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         private int _lineNumber;
         private byte[]? _blockHeader;
 
-        /// <summary>The two payload buffers blocks alternate between (see <see cref="FinishAsync"/>).</summary>
+        /// <summary>The two payload buffers blocks alternate between (see <see cref="Finish"/>).</summary>
         public NativeBufferWriter[] Payloads { get; } = [new(1 << 16), new(1 << 16)];
 
         public int Blocks { get; set; }
@@ -285,7 +303,8 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             // more than the line; the file handles are the async boundary.
             lines.Clear();
             var prefix = Context.Options.CommentPrefix;
-            while (lines.Count < ChunkRows && _input.TryRead(out var text))
+            var limit = FirstRow is null ? FirstChunkRows : ChunkRows;
+            while (lines.Count < limit && _input.TryRead(out var text))
             {
                 _lineNumber++;
                 if (text.Length == 0 || (prefix is not null && text.StartsWith(prefix, StringComparison.Ordinal)))

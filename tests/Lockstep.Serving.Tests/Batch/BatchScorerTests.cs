@@ -196,6 +196,14 @@ public sealed class BatchScorerTests : IAsyncLifetime
             "+39, State-gov, 0077516 , Bachelors, 1e1, Never-married, Adm-clerical, Not-in-family, White, Male, 2174\t, -0, 40, United-States, <=50K.",
             "3 9, State-gov, 1234567890123456, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, -, 0, 4\u00a00, United-States\u00a0, <=50K.",
             "\t39, State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, -12, 40\u2003, United-States , <=50K.",
+            // Commas and quotes found 32 characters at a time: quotes inside the second and
+            // fourth 32-character block, commas at other offsets, a cell across a block boundary,
+            // a line shorter than one block.
+            "39, State-gov, 77516, Bachelors, 13, Never-married, \"Adm-clerical\", Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            "39, State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, \"United-States\", <=50K.",
+            "39,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States,<=50K.",
+            "39,                              State-gov,                77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.",
+            "17,?,1,?,1,?,?,?,?,?,0,0,1,?,x",
         ]);
         await File.WriteAllLinesAsync(input, lines);
         var results = new List<(BatchResult Result, string Output, List<PredictionRecord> Logged)>();
@@ -215,8 +223,8 @@ public sealed class BatchScorerTests : IAsyncLifetime
             typed.Output.ShouldBe(dictionary.Output);
             typed.Logged.Select(r => (r.RowIndex, r.InputJson, r.OutputJson, r.FindingsJson)).ShouldBe(dictionary.Logged.Select(r => (r.RowIndex, r.InputJson, r.OutputJson, r.FindingsJson)));
         }
-        results[0].Result.Rows.ShouldBe(16291);
-        results[2].Result.Scored.ShouldBe(16291);
+        results[0].Result.Rows.ShouldBe(16296);
+        results[2].Result.Scored.ShouldBe(16296);
         results[0].Result.Invalid.ShouldBeGreaterThanOrEqualTo(3);
     }
 
