@@ -93,7 +93,7 @@ internal static class VerifyCommand
                 }
                 if (clean)
                 {
-                    session.Out.WriteLine($"store is clean: {present.Count} object(s), {Render.Bytes(bytes)}, all hash right; database consistent; {log.Predictions} logged prediction(s) readable");
+                    session.Out.WriteLine($"store is clean: {present.Count} object(s), {Render.Bytes(bytes)}, all hash right; database consistent; {(log.Predictions == 0 ? "no predictions logged" : $"{log.Predictions} logged prediction(s) readable")}");
                 }
                 else
                 {
