@@ -30,6 +30,22 @@ internal sealed class TempWorkspace : IDisposable
 
     public Task<CliResult> RunAsync(params string[] arguments) => LockstepProcess.RunAsync(Root, arguments);
 
+    /// <summary>A workspace whose pipeline has one command step copying input.txt ("hello") to its output.</summary>
+    public static TempWorkspace WithOneCopyStep(string name)
+    {
+        var ws = new TempWorkspace($$"""
+            name: {{name}}
+            steps:
+              - id: copy
+                type: command
+                inputs: {src: input.txt}
+                outputs: [out]
+                params: {run: "cat ${inputs.src} > ${outputs.out}"}
+            """);
+        ws.WriteFile("input.txt", "hello\n");
+        return ws;
+    }
+
     /// <summary>The file that holds a stored object.</summary>
     public string ObjectPath(string hashHex) => Path.Combine(Store, "objects", hashHex[..2], hashHex[2..]);
 

@@ -12,21 +12,10 @@ namespace Lockstep.Cli.Tests.Running;
 /// </summary>
 public sealed class EnvironmentRecordTests
 {
-    private const string Pipeline = """
-        name: environment
-        steps:
-          - id: copy
-            type: command
-            inputs: {src: input.txt}
-            outputs: [out]
-            params: {run: "cat ${inputs.src} > ${outputs.out}"}
-        """;
-
     [Fact]
     public async Task A_run_records_the_same_assemblies_with_text_or_json_output_spectre_console_included()
     {
-        using var ws = new TempWorkspace(Pipeline);
-        ws.WriteFile("input.txt", "hello\n");
+        using var ws = TempWorkspace.WithOneCopyStep("environment");
 
         var first = await ws.RunAsync("run", "--json");
         first.ExitCode.ShouldBe(0, first.ToString());

@@ -12,21 +12,10 @@ namespace Lockstep.Cli.Tests.Running;
 /// </summary>
 public sealed class SourceCaptureTests
 {
-    private const string Pipeline = """
-        name: source
-        steps:
-          - id: copy
-            type: command
-            inputs: {src: input.txt}
-            outputs: [out]
-            params: {run: "cat ${inputs.src} > ${outputs.out}"}
-        """;
-
     [Fact]
     public async Task A_run_in_a_git_repository_records_its_commit_and_a_run_where_git_is_missing_records_none()
     {
-        using var ws = new TempWorkspace(Pipeline);
-        ws.WriteFile("input.txt", "hello\n");
+        using var ws = TempWorkspace.WithOneCopyStep("source");
         ws.WriteFile(".gitignore", ".lockstep/\n");
         Git(ws.Root, "init", "-q", "-b", "main");
         Git(ws.Root, "add", ".");
