@@ -106,17 +106,24 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                 }
                 // The slices of a chunk are published as soon as it is read; this thread scores
                 // slices too whenever it waits for a chunk, so no chunk boundary leaves a core idle.
+                // One pass per chunk, and one more after the last to finish it: publish this chunk,
+                // finish the previous one, read the next.
                 Chunk? previous = null;
-                while (buffers[current].Count > 0)
+                while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var lines = buffers[current];
-                    var workers = sets[current];
-                    // Slices of at least MinSliceRows: a tiny slice is not worth its scheduling.
-                    var slices = Math.Clamp(lines.Count / MinSliceRows, 1, workers.Length);
-                    var first = state.Rows;
-                    state.Rows += lines.Count;
-                    var work = scheduler.Publish(slices, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first));
+                    Chunk? scoring = null;
+                    if (lines.Count > 0)
+                    {
+                        var workers = sets[current];
+                        // Slices of at least MinSliceRows: a tiny slice is not worth its scheduling.
+                        var slices = Math.Clamp(lines.Count / MinSliceRows, 1, workers.Length);
+                        var first = state.Rows;
+                        state.Rows += lines.Count;
+                        var work = scheduler.Publish(slices, w => workers[w].Score(lines, lines.Count * w / slices, lines.Count * (w + 1) / slices, first));
+                        scoring = new Chunk(workers, slices, first, work);
+                    }
                     if (previous is not null)
                     {
                         scheduler.RunUntilDone(previous.Work, cancellationToken);
@@ -126,19 +133,14 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                         pendingLog = block is null ? Task.CompletedTask : log.AppendAsync(block);
                         BatchWorker.Mark("finish end");
                     }
+                    if (scoring is null)
+                    {
+                        break;
+                    }
                     state.Read(buffers[1 - current]);
                     BatchWorker.Mark("read end");
-                    previous = new Chunk(workers, slices, first, work);
+                    previous = scoring;
                     current = 1 - current;
-                }
-                if (previous is not null)
-                {
-                    scheduler.RunUntilDone(previous.Work, cancellationToken);
-                    BatchWorker.Mark("finish start");
-                    var block = Finish(previous, output, state);
-                    await pendingLog.ConfigureAwait(false);
-                    pendingLog = block is null ? Task.CompletedTask : log.AppendAsync(block);
-                    BatchWorker.Mark("finish end");
                 }
                 await pendingLog.ConfigureAwait(false);
                 BatchWorker.Mark("log done");
