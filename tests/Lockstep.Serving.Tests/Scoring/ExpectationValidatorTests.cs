@@ -12,12 +12,7 @@ public sealed class ExpectationValidatorTests
 {
     private static readonly DatasetSchema Expectations = ModelBundle.FromBytes(TestBundles.V1, "adult.lsb").Expectations;
 
-    private static Dictionary<string, object?> Valid() => new(StringComparer.Ordinal)
-    {
-        ["age"] = 39d, ["workclass"] = "State-gov", ["fnlwgt"] = 77516d, ["education"] = "Bachelors", ["education-num"] = 13d,
-        ["marital-status"] = "Never-married", ["occupation"] = "Adm-clerical", ["relationship"] = "Not-in-family", ["race"] = "White",
-        ["sex"] = "Male", ["capital-gain"] = 2174d, ["capital-loss"] = 0d, ["hours-per-week"] = 40d, ["native-country"] = "United-States",
-    };
+    private static Dictionary<string, object?> Valid() => TestBundles.ValidAdultRow();
 
     [Theory]
     [InlineData("fnlwgt", 1490400d)]

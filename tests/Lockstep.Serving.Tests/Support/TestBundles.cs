@@ -29,6 +29,14 @@ internal static class TestBundles
     /// <summary>Version 1 of "adult".</summary>
     public static byte[] V1 => First.Value.Bundle.ToBytes();
 
+    /// <summary>The first row of adult.data as a client sends it (raw fields, no label): valid against V1's expectations.</summary>
+    public static Dictionary<string, object?> ValidAdultRow() => new(StringComparer.Ordinal)
+    {
+        ["age"] = 39d, ["workclass"] = "State-gov", ["fnlwgt"] = 77516d, ["education"] = "Bachelors", ["education-num"] = 13d,
+        ["marital-status"] = "Never-married", ["occupation"] = "Adm-clerical", ["relationship"] = "Not-in-family", ["race"] = "White",
+        ["sex"] = "Male", ["capital-gain"] = 2174d, ["capital-loss"] = 0d, ["hours-per-week"] = 40d, ["native-country"] = "United-States",
+    };
+
     /// <summary>Version 2: another seed and more trees, so its scores differ.</summary>
     public static byte[] V2 => Second.Value.Bundle.ToBytes();
 
