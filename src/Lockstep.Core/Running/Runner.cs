@@ -39,6 +39,9 @@ public sealed partial class Runner
         // before, with the same message (bench/core/RESULTS-core.md, session 6).
         var loaded = AppDomain.CurrentDomain.GetAssemblies();
         var hashing = options.RecordedExternalInputs is null ? HashExternalFilesAsync(plan, cancellationToken) : null;
+        // Awaited below; if opening the run fails first, nobody awaits it, so its failure (only a
+        // cancellation: unreadable files are results, not faults) is marked observed here.
+        hashing?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await _store.Metadata.MarkInterruptedRunsAsync(RunEnvironment.Host(), IsAlive, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await using var storeLock = await _store.AcquireLockAsync("store", shared: true, cancellationToken).ConfigureAwait(false);
         Diagnostics.PhaseTrace.Mark("runner: interrupted runs marked, store lock taken");

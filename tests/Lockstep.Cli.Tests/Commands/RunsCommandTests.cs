@@ -1,4 +1,5 @@
 using Lockstep.Cli.Tests.Infrastructure;
+using Lockstep.Tests.Shared;
 using Shouldly;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lockstep.Cli.Tests.Infrastructure;
+using Lockstep.Tests.Shared;
 using Shouldly;
 using Xunit;
 

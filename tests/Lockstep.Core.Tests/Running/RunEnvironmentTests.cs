@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lockstep.Running;
+using Lockstep.Tests.Shared;
 
 namespace Lockstep.Tests.Running;
 
@@ -19,22 +19,7 @@ public sealed class RunEnvironmentTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private string Git(params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "t";
-        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "t@example.org";
-        using var p = Process.Start(start)!;
-        var output = p.StandardOutput.ReadToEnd();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        p.ExitCode.ShouldBe(0, $"git {string.Join(' ', args)}");
-        return output.Trim();
-    }
+    private string Git(params string[] args) => GitCommand.Run(_dir, args);
 
     [Fact]
     public async Task The_source_of_a_git_workspace_names_its_commit_branch_and_changed_files()

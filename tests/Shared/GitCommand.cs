@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Shouldly;
 
-namespace Lockstep.Cli.Tests.Infrastructure;
+namespace Lockstep.Tests.Shared;
 
-/// <summary>Runs the real <c>git</c> for tests that build a repository around a workspace.</summary>
+/// <summary>Runs the real <c>git</c> for tests that build a repository around a workspace (compiled into each test project that needs it).</summary>
 internal static class GitCommand
 {
     /// <summary>Runs <c>git ARGS</c> in <paramref name="cwd"/> with a fixed author; fails the test unless it exits 0; returns its trimmed output.</summary>
