@@ -1,13 +1,27 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Lockstep.Hashing;
+using Lockstep.Storage;
 using Lockstep.Stores.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Lockstep.Serving.Logging;
 
-/// <summary>Reads the prediction log, oldest first, streaming (memory does not grow with the log).</summary>
-public sealed class PredictionLogReader(SqliteDatabase database)
+/// <summary>
+/// Reads the prediction log, oldest first, streaming (memory does not grow with the log but for
+/// one batch run's input at a time). <paramref name="objects"/>: the store's objects, where the
+/// input files that format 3 blocks refer to are (read verified); without it such a block is an error.
+/// </summary>
+public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? objects = null)
 {
+    /// <summary>The block's input object, after the block's columns (see <see cref="Block"/>).</summary>
+    private const string InputColumn = ", CASE WHEN block_rows IS NOT NULL THEN (SELECT object_hash FROM prediction_inputs i WHERE i.request_id = predictions.request_id) END";
+
+    // The last input object read: a run's blocks follow each other, so each is read (and
+    // re-hashed) once per run, not once per block.
+    private string? _inputHash;
+    private byte[] _input = [];
+
     public async IAsyncEnumerable<PredictionRecord> ReadAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -34,7 +48,8 @@ public sealed class PredictionLogReader(SqliteDatabase database)
             where.Add("at < $to");
             cmd.Parameters.AddWithValue("$to", Format(query.To.Value));
         }
-        cmd.CommandText = "SELECT request_id, row_index, at, model, version, bundle_hash, input_json, output_json, findings_json, latency_us, source, block_rows, block FROM predictions"
+        cmd.CommandText = "SELECT request_id, row_index, at, model, version, bundle_hash, input_json, output_json, findings_json, latency_us, source, block_rows, block"
+            + InputColumn + " FROM predictions"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + " ORDER BY seq"
             + (query.Limit is { } limit ? " LIMIT " + limit.ToString(CultureInfo.InvariantCulture) : "");
@@ -45,7 +60,9 @@ public sealed class PredictionLogReader(SqliteDatabase database)
             if (!reader.IsDBNull(11))
             {
                 // A batch block (store migration 5): one row of the log, many predictions.
-                foreach (var record in Expand(Block(reader)))
+                var block = Block(reader);
+                var input = await InputAsync(block, cancellationToken).ConfigureAwait(false);
+                foreach (var record in Expand(block, input))
                 {
                     if (left-- <= 0)
                     {
@@ -89,7 +106,7 @@ public sealed class PredictionLogReader(SqliteDatabase database)
         var damaged = new List<string>();
         await using var cmd = connection.CreateCommand();
         // The same columns, at the same positions, as ReadAsync's (Block reads them).
-        cmd.CommandText = "SELECT request_id, row_index, at, model, version, bundle_hash, NULL, NULL, NULL, NULL, source, block_rows, block FROM predictions WHERE block_rows IS NOT NULL ORDER BY seq";
+        cmd.CommandText = "SELECT request_id, row_index, at, model, version, bundle_hash, NULL, NULL, NULL, NULL, source, block_rows, block" + InputColumn + " FROM predictions WHERE block_rows IS NOT NULL ORDER BY seq";
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -97,7 +114,7 @@ public sealed class PredictionLogReader(SqliteDatabase database)
             try
             {
                 var block = Block(reader);
-                var records = Expand(block).Count;
+                var records = Expand(block, await InputAsync(block, cancellationToken).ConfigureAwait(false)).Count;
                 predictions += records;
                 if (records != block.Rows)
                 {
@@ -112,22 +129,70 @@ public sealed class PredictionLogReader(SqliteDatabase database)
         return new PredictionLogHealth(predictions, blocks, damaged);
     }
 
-    /// <summary>The batch block in the reader's current row (columns as in <see cref="ReadAsync"/>'s query).</summary>
+    /// <summary>
+    /// The bytes of the input object a format 3 block refers to (empty for formats 1 and 2), read
+    /// verified; a missing or damaged object, or none named, is a store error naming the object and
+    /// the request (the other runs read on: <c>predictions export --since/--until</c> around it).
+    /// </summary>
+    private async ValueTask<ReadOnlyMemory<byte>> InputAsync(PredictionBlock block, CancellationToken cancellationToken)
+    {
+        bool byReference;
+        try
+        {
+            byReference = PredictionBlockFormat.IsByReference(block);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new Lockstep.Errors.StoreException($"cannot read the prediction log: {e.Message}", e);
+        }
+        if (!byReference)
+        {
+            return default;
+        }
+        if (block.InputObject is not { } hex || !ContentHash.TryParse(hex, out var hash))
+        {
+            throw new Lockstep.Errors.StoreException($"cannot read the prediction log: the block of request {block.RequestId} (row {block.FirstRow} on) refers to the run's input file, but the log names no input object for that run (table prediction_inputs); the other blocks are intact (export around it with --since/--until)");
+        }
+        if (hex == _inputHash)
+        {
+            return _input;
+        }
+        if (objects is null)
+        {
+            throw new InvalidOperationException("reading a format 3 prediction block needs the store's objects (PredictionLogReader's objects argument)");
+        }
+        try
+        {
+            _input = await objects.ReadVerifiedAsync(hash, cancellationToken).ConfigureAwait(false);
+            _inputHash = hex;
+            return _input;
+        }
+        catch (Lockstep.Errors.CorruptObjectException e)
+        {
+            var what = e.Actual is null ? "missing from the store" : "damaged (its bytes no longer hash to its name)";
+            throw new Lockstep.Errors.StoreException($"cannot read the prediction log: the input object {hex} of request {block.RequestId} (its batch input file, rows from {block.FirstRow} on) is {what}; run 'lockstep verify' to list the store's damage (the other runs read on: export around it with --since/--until)", e);
+        }
+    }
+
+    /// <summary>The batch block in the reader's current row (columns as in <see cref="ReadAsync"/>'s query, the input object's hash last).</summary>
     private static PredictionBlock Block(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(11), ParseAt(reader.GetString(2)),
             reader.GetString(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(10),
             reader.GetValue(12) as byte[] ?? throw new Lockstep.Errors.StoreException(
-                $"cannot read the prediction log: the block of request {reader.GetString(0)} (row {reader.GetInt32(1)} on) is damaged: it holds {reader.GetFieldType(12).Name} instead of bytes; the other blocks are intact (export around it with --since/--until)"));
+                $"cannot read the prediction log: the block of request {reader.GetString(0)} (row {reader.GetInt32(1)} on) is damaged: it holds {reader.GetFieldType(12).Name} instead of bytes; the other blocks are intact (export around it with --since/--until)"))
+        {
+            InputObject = reader.IsDBNull(13) ? null : reader.GetString(13),
+        };
 
     /// <summary>
     /// A block's records (a chunk's worth, at most a few thousand), or a store error that names the
     /// block when it is damaged or of a newer format (a clear message and exit code, not a crash).
     /// </summary>
-    private static List<PredictionRecord> Expand(PredictionBlock block)
+    private static List<PredictionRecord> Expand(PredictionBlock block, ReadOnlyMemory<byte> input)
     {
         try
         {
-            return [.. PredictionBlockFormat.Expand(block)];
+            return [.. PredictionBlockFormat.Expand(block, input)];
         }
         catch (InvalidDataException e)
         {
