@@ -20,11 +20,8 @@ internal sealed class BatchContext(BatchOptions options, DateTimeOffset at, stri
     /// <summary>True: the run's input file is stored in the object store and the log's blocks refer to its lines by position (format 3).</summary>
     public bool ByReference { get; init; }
 
-    /// <summary>Experiment switch (LOCKSTEP_BATCH_COMPRESS_REF=1): format 3's parts Brotli-compressed too.</summary>
-    public static readonly bool CompressByReference = Environment.GetEnvironmentVariable("LOCKSTEP_BATCH_COMPRESS_REF") == "1";
-
-    /// <summary>True when the workers compress their slices' log entries (format 2, or format 3 with <see cref="CompressByReference"/>).</summary>
-    public bool CompressParts => CompressLog && (!ByReference || CompressByReference);
+    /// <summary>True when the workers compress their slices' log entries (format 2; format 3's are not, bench/serve.md session 8).</summary>
+    public bool CompressParts => CompressLog && !ByReference;
 
     public string[]? Header { get; private set; }
 

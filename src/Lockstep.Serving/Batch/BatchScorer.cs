@@ -46,6 +46,12 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     /// </summary>
     public IObjectStore? Inputs { get; init; }
 
+    /// <summary>Test hook: called once the input is open (and being stored), before it is read.</summary>
+    internal Action? OnOpened { get; init; }
+
+    /// <summary>Test hook: called with the number of blocks committed so far, each time the scorer has waited for the log.</summary>
+    internal Action<int>? OnCommitted { get; init; }
+
     public async Task<BatchResult> ScoreAsync(string inputPath, string outputPath, BatchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -84,6 +90,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             BatchWorker.Mark("trace warm-up " + BatchWorker.TraceTicks(new long[7], new long[7]));
         }
         var state = new RunState(input, context, stored?.FirstByte ?? -1);
+        OnOpened?.Invoke();
         var sets = new[] { NewWorkers(context), NewWorkers(context) };
         var buffers = new[] { new LineChunk(), new LineChunk() };
         Task pendingLog = Task.CompletedTask;
@@ -151,6 +158,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                         BatchWorker.Mark("finish start");
                         var block = Finish(previous, output, state);
                         await pendingLog.ConfigureAwait(false);
+                        OnCommitted?.Invoke(state.Blocks - (block is null ? 0 : 1));
                         pendingLog = block is null ? Task.CompletedTask
                             : stored is not null && state.Blocks == 1 ? log.AppendAsync(block, stored.Stored)
                             : log.AppendAsync(block);
@@ -303,7 +311,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             payload.ResetWrittenCount();
             if (state.Context.ByReference)
             {
-                PredictionBlockFormat.ComposeByReference(state.BlockHeader(), logged, parts, payload, state.Context.CompressParts);
+                PredictionBlockFormat.ComposeByReference(state.BlockHeader(), logged, parts, payload);
             }
             else if (state.Context.CompressLog)
             {

@@ -14,7 +14,6 @@ namespace Lockstep.Serving.Logging;
 /// int32   columns; per column: string name, byte dropped      (as format 1)
 /// int32   missing-value cells; per cell: string               (as format 1)
 /// int32   rows
-/// byte    1: the parts are Brotli-compressed as format 2's (int32 raw bytes, int32 compressed bytes, bytes); 0: not
 /// int32   parts; per part: int32 bytes, then that many bytes of row entries (one worker slice)
 /// row entry, each number an unsigned LEB128 varint, deltas from the previous entry of the part:
 ///   varint  row index − previous row index − 1 (the part's first: the row index)
@@ -27,8 +26,9 @@ namespace Lockstep.Serving.Logging;
 /// A row's input is the object's bytes at [start, start + length), decoded as UTF-8: the same
 /// characters scoring read (the scorer only refers to a line whose bytes it can place: a UTF-8 file
 /// with no byte sequence the decoder replaced, see <c>BatchScorer</c>). The entries are ~27 bytes
-/// a row (adult.test: ~440 KB for 16,281 rows) and are not compressed (measured in bench/serve.md,
-/// session 8). Which object a run's blocks refer to is in the table <c>prediction_inputs</c> (store
+/// a row (adult.test: 426 KB for 16,280 rows) and are not compressed: Brotli quality 0 made them
+/// 1.9× smaller but cost the workers 2.6–4.1 ms of CPU per adult.test run to save the log's thread
+/// ~0.4 ms (bench/serve.md, session 8). Which object a run's blocks refer to is in the table <c>prediction_inputs</c> (store
 /// migration 6, one row per run, written in the transaction of the run's first block, read back as
 /// <see cref="PredictionBlock.InputObject"/>): garbage collection keeps it while the log refers to
 /// it, and the hash is not in the payload because a block is composed before the object is stored
@@ -98,13 +98,13 @@ public static partial class PredictionBlockFormat
     /// A format 3 block's payload appended to <paramref name="buffer"/>: <paramref name="header"/>
     /// (made by <see cref="Header"/>) with its format byte set to 3, the row count and the parts (each a slice's <see cref="RowByReference"/> entries; empty ones left out).
     /// </summary>
-    public static void ComposeByReference(byte[] header, int rows, ReadOnlySpan<ReadOnlyMemory<byte>> parts, IBufferWriter<byte> buffer, bool compressed = false)
+    public static void ComposeByReference(byte[] header, int rows, ReadOnlySpan<ReadOnlyMemory<byte>> parts, IBufferWriter<byte> buffer)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(buffer);
         var count = 0;
-        var length = header.Length + 9;
-        var frame = compressed ? 0 : 4;
+        var length = header.Length + 8;
+        const int frame = 4;
         foreach (var part in parts)
         {
             if (!part.IsEmpty)
@@ -118,20 +118,15 @@ public static partial class PredictionBlockFormat
         payload[0] = ByReferenceVersion;
         var at = header.Length;
         BinaryPrimitives.WriteInt32LittleEndian(payload[at..], rows);
-        payload[at + 4] = compressed ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteInt32LittleEndian(payload[(at + 5)..], count);
-        at += 9;
+        BinaryPrimitives.WriteInt32LittleEndian(payload[(at + 4)..], count);
+        at += 8;
         foreach (var part in parts)
         {
             if (part.IsEmpty)
             {
                 continue;
             }
-            // A compressed part comes framed by CompressPart (raw and compressed lengths).
-            if (!compressed)
-            {
-                BinaryPrimitives.WriteInt32LittleEndian(payload[at..], part.Length);
-            }
+            BinaryPrimitives.WriteInt32LittleEndian(payload[at..], part.Length);
             part.Span.CopyTo(payload[(at + frame)..]);
             at += frame + part.Length;
         }
@@ -143,40 +138,17 @@ public static partial class PredictionBlockFormat
     {
         var inputObject = block.InputObject;
         var rows = ReadInt32(payload, ref at);
-        var compressed = payload.Span[at++] switch
-        {
-            0 => false,
-            1 => true,
-            var other => throw Corrupt(block, $"its parts' compression is {other}"),
-        };
         var parts = ReadInt32(payload, ref at);
         var produced = 0;
-        var expanded = compressed ? new ArrayBufferWriter<byte>(1 << 16) : null;
         for (var p = 0; p < parts; p++)
         {
-            ReadOnlyMemory<byte> entries;
-            if (expanded is not null)
+            var bytes = ReadInt32(payload, ref at);
+            if (bytes < 0 || bytes > payload.Length - at)
             {
-                var raw = ReadInt32(payload, ref at);
-                var bytes = ReadInt32(payload, ref at);
-                expanded.ResetWrittenCount();
-                if (raw < 0 || bytes < 0 || bytes > payload.Length - at || ExpandPart(payload.Span.Slice(at, bytes), raw, expanded) != raw)
-                {
-                    throw Corrupt(block, $"part {p} does not expand to its {raw} bytes");
-                }
-                at += bytes;
-                entries = expanded.WrittenMemory;
+                throw Corrupt(block, $"part {p} claims {bytes} bytes");
             }
-            else
-            {
-                var bytes = ReadInt32(payload, ref at);
-                if (bytes < 0 || bytes > payload.Length - at)
-                {
-                    throw Corrupt(block, $"part {p} claims {bytes} bytes");
-                }
-                entries = payload.Slice(at, bytes);
-                at += bytes;
-            }
+            var entries = payload.Slice(at, bytes);
+            at += bytes;
             var previousIndex = -1L;
             var previousEnd = 0L;
             var e = 0;
