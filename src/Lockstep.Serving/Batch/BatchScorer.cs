@@ -96,6 +96,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         Task pendingLog = Task.CompletedTask;
         // The cores but one: the run's own thread scores between its reads and writes.
         var scheduler = new SliceScheduler(Environment.ProcessorCount - 1);
+        // True while the input is checked after its last line: a change found there refuses a run
+        // whose first blocks may already be committed, and those are removed.
+        var checkingRead = false;
         try
         {
             // Disposed synchronously, as it is written: the asynchronous dispose took 1.5–1.8 ms at
@@ -175,7 +178,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                         // The whole file is read: it must still be what was stored (and its lines
                         // must end at its last byte) before the rest of its blocks are committed.
                         state.ReadChecked = true;
+                        checkingRead = true;
                         stored.CheckRead(state.BytePosition);
+                        checkingRead = false;
                     }
                     previous = scoring;
                     current = 1 - current;
@@ -199,11 +204,13 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             if (stored is not null)
             {
                 await ((Task)stored.Stored).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                if (state.Blocks > 0)
+                if (checkingRead && state.Blocks > 0)
                 {
-                    // Blocks committed before the failure may refer to an input that changed
-                    // under them; a refused run leaves none (a failed discard leaves them, and
-                    // `lockstep verify` reads them as they are).
+                    // Blocks committed before the change was found may refer to bytes that are not
+                    // what was scored: a refused run leaves none (a failed discard leaves them, and
+                    // `lockstep verify` reads them as they are). A run that fails otherwise keeps
+                    // its committed blocks, as a format 2 run does. A change found when the input is
+                    // stored fails the first block's commit: nothing was committed.
                     await log.DiscardAsync(runId).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
             }
