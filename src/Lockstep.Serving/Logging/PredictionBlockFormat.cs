@@ -36,6 +36,12 @@ namespace Lockstep.Serving.Logging;
 /// Format 1 blocks (older stores, and any writer that does not compress) read as before; a
 /// Lockstep older than format 2 refuses a format 2 block with an "upgrade Lockstep" error.
 /// </para>
+/// <para>
+/// Format 3 ("rows by reference", <c>lockstep predict</c> of a plain file since session 8) keeps
+/// only each row's answer and where its line lies in the run's input file, stored once as an
+/// object: see <see cref="ByReferenceVersion"/> (PredictionBlockFormat.ByReference.cs). Formats 1
+/// and 2 stay readable; the server's per-request rows are not blocks and do not change.
+/// </para>
 /// </summary>
 public static partial class PredictionBlockFormat
 {
