@@ -199,6 +199,37 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
         (await CountAsync("SELECT count(*) FROM prediction_inputs")).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task No_block_is_committed_before_the_input_object_is_in_the_store()
+    {
+        var input = Path.Combine(_root, "slow.csv");
+        File.Copy(TestBundles.DataPath("adult", "adult.test"), input);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = new SlowPut(_store.Objects, release.Task);
+        var scoring = new BatchScorer(_model, _log, TimeProvider.System) { Inputs = slow }.ScoreAsync(input, Path.Combine(_root, "slow-out.csv"), Options(), default);
+
+        // The first block is queued (scored and handed to the log) while the object is still being written.
+        await slow.Started;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (_log.Backlog == 0 && waited.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(5);
+        }
+        _log.Backlog.ShouldBeGreaterThan(0);
+        await Task.Delay(200);
+        (await CountAsync("SELECT count(*) FROM predictions")).ShouldBe(0);
+        (await CountAsync("SELECT count(*) FROM prediction_inputs")).ShouldBe(0);
+        _store.Objects.List().ShouldBeEmpty();
+        scoring.IsCompleted.ShouldBeFalse();
+
+        release.SetResult();
+        var result = await scoring;
+
+        var hash = await InputOfAsync(result.RunId);
+        _store.Objects.List().Select(h => h.Hex).ShouldBe([hash]);
+        (await CountAsync("SELECT sum(block_rows) FROM predictions")).ShouldBe(result.Scored);
+    }
+
     private static BatchOptions Options(IReadOnlyList<string>? columns = null, IReadOnlyList<string>? drop = null) =>
         new() { Columns = columns ?? TestBundles.AdultColumns, Drop = drop ?? ["income"], FlagInvalid = true };
 
@@ -258,4 +289,39 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
     }
 
     private sealed record Run(BatchResult Result, string Output, string Export, long Bytes);
+
+    /// <summary>The store's objects, whose file copies wait until the test lets them go on (the real store does the writing).</summary>
+    private sealed class SlowPut(Lockstep.Storage.IObjectStore inner, Task release) : Lockstep.Storage.IObjectStore
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        public async Task<Lockstep.Storage.StoredObject> PutFileAsync(string path, CancellationToken cancellationToken)
+        {
+            _started.TrySetResult();
+            await release.WaitAsync(cancellationToken);
+            return await inner.PutFileAsync(path, cancellationToken);
+        }
+
+        public Task<Lockstep.Storage.StoredObject> PutOwnedFileAsync(string path, CancellationToken cancellationToken) => inner.PutOwnedFileAsync(path, cancellationToken);
+
+        public Task<Lockstep.Storage.StoredObject> PutBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => inner.PutBytesAsync(bytes, cancellationToken);
+
+        public bool Exists(ContentHash hash) => inner.Exists(hash);
+
+        public Task<string> GetVerifiedPathAsync(ContentHash hash, CancellationToken cancellationToken) => inner.GetVerifiedPathAsync(hash, cancellationToken);
+
+        public Task<byte[]> ReadVerifiedAsync(ContentHash hash, CancellationToken cancellationToken) => inner.ReadVerifiedAsync(hash, cancellationToken);
+
+        public Task<Lockstep.Storage.ObjectHealth> CheckAsync(ContentHash hash, CancellationToken cancellationToken) => inner.CheckAsync(hash, cancellationToken);
+
+        public IEnumerable<ContentHash> List() => inner.List();
+
+        public long SizeOf(ContentHash hash) => inner.SizeOf(hash);
+
+        public Task DeleteAsync(ContentHash hash, CancellationToken cancellationToken) => inner.DeleteAsync(hash, cancellationToken);
+
+        public string CreateScratchDirectory(string purpose) => inner.CreateScratchDirectory(purpose);
+    }
 }
