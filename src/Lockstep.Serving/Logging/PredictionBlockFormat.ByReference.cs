@@ -134,8 +134,12 @@ public static partial class PredictionBlockFormat
     }
 
     /// <summary>A format 3 block's rows from <paramref name="at"/> (after the missing-value cells), their lines read from <paramref name="input"/>.</summary>
-    private static IEnumerable<PredictionRecord> ExpandByReference(PredictionBlock block, ReadOnlyMemory<byte> payload, int at, ReadOnlyMemory<byte> input, RecordMaker reading)
+    private static IEnumerable<PredictionRecord> ExpandByReference(PredictionBlock block, ReadOnlyMemory<byte> payload, int at, InputWindow? input, RecordMaker reading)
     {
+        if (input is null)
+        {
+            throw new InvalidOperationException("a format 3 block is expanded with its input object");
+        }
         var inputObject = block.InputObject;
         var rows = ReadInt32(payload, ref at);
         var parts = ReadInt32(payload, ref at);
@@ -170,11 +174,8 @@ public static partial class PredictionBlockFormat
                 {
                     var start = previousEnd + (long)gap;
                     var count = (long)length - 1;
-                    if (start < 0 || count < 0 || start + count > input.Length || index > int.MaxValue)
-                    {
-                        throw Corrupt(block, $"row {index}'s line lies at bytes {start}..{start + count} of input object {inputObject}, which has {input.Length}");
-                    }
-                    line = Encoding.UTF8.GetString(input.Span.Slice((int)start, (int)count));
+                    line = (index > int.MaxValue ? null : input.Line(start, count))
+                        ?? throw Corrupt(block, $"row {index}'s line lies at bytes {start}..{start + count} of input object {inputObject}, which has {input.Length}");
                     previousEnd = start + count;
                 }
                 var score = BinaryPrimitives.ReadDoubleLittleEndian(span[e..]);

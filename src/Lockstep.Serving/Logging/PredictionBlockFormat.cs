@@ -204,14 +204,17 @@ public static partial class PredictionBlockFormat
     }
 
     /// <summary>Expands a logged block of format 1 or 2 into one record per prediction, in row order (format 3 needs its input: <see cref="Expand(PredictionBlock, ReadOnlyMemory{byte})"/>).</summary>
-    public static IEnumerable<PredictionRecord> Expand(PredictionBlock block) => Expand(block, default);
+    public static IEnumerable<PredictionRecord> Expand(PredictionBlock block) => Expand(block, (InputWindow?)null);
+
+    /// <summary>As <see cref="Expand(PredictionBlock, InputWindow?)"/>, the input object's bytes in memory.</summary>
+    public static IEnumerable<PredictionRecord> Expand(PredictionBlock block, ReadOnlyMemory<byte> input) => Expand(block, InputWindow.Of(input));
 
     /// <summary>
     /// Expands a logged block into one record per prediction, in row order;
-    /// <paramref name="input"/> is the bytes of the object a format 3 block refers to
-    /// (<see cref="PredictionBlock.InputObject"/>), verified by the caller, and unused for formats 1 and 2.
+    /// <paramref name="input"/> reads the object a format 3 block refers to
+    /// (<see cref="PredictionBlock.InputObject"/>), verified by the caller, and is unused for formats 1 and 2.
     /// </summary>
-    public static IEnumerable<PredictionRecord> Expand(PredictionBlock block, ReadOnlyMemory<byte> input)
+    public static IEnumerable<PredictionRecord> Expand(PredictionBlock block, InputWindow? input)
     {
         ArgumentNullException.ThrowIfNull(block);
         var payload = block.Payload;

@@ -17,10 +17,6 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
     /// <summary>The block's input object, after the block's columns (see <see cref="Block"/>).</summary>
     private const string InputColumn = ", CASE WHEN block_rows IS NOT NULL THEN (SELECT object_hash FROM prediction_inputs i WHERE i.request_id = predictions.request_id) END";
 
-    // The last input object read: a run's blocks follow each other, so each is read (and
-    // re-hashed) once per run, not once per block.
-    private string? _inputHash;
-    private byte[] _input = [];
 
     public async IAsyncEnumerable<PredictionRecord> ReadAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -54,6 +50,7 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
             + " ORDER BY seq"
             + (query.Limit is { } limit ? " LIMIT " + limit.ToString(CultureInfo.InvariantCulture) : "");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        using var inputs = new InputCache();
         var left = query.Limit ?? long.MaxValue;
         while (left > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -61,7 +58,7 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
             {
                 // A batch block (store migration 5): one row of the log, many predictions.
                 var block = Block(reader);
-                var input = await InputAsync(block, cancellationToken).ConfigureAwait(false);
+                var input = await InputAsync(block, inputs, cancellationToken).ConfigureAwait(false);
                 foreach (var record in Expand(block, input))
                 {
                     if (left-- <= 0)
@@ -108,13 +105,14 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
         // The same columns, at the same positions, as ReadAsync's (Block reads them).
         cmd.CommandText = "SELECT request_id, row_index, at, model, version, bundle_hash, NULL, NULL, NULL, NULL, source, block_rows, block" + InputColumn + " FROM predictions WHERE block_rows IS NOT NULL ORDER BY seq";
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        using var inputs = new InputCache();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             blocks++;
             try
             {
                 var block = Block(reader);
-                var records = Expand(block, await InputAsync(block, cancellationToken).ConfigureAwait(false)).Count;
+                var records = Expand(block, await InputAsync(block, inputs, cancellationToken).ConfigureAwait(false)).Count;
                 predictions += records;
                 if (records != block.Rows)
                 {
@@ -130,11 +128,12 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
     }
 
     /// <summary>
-    /// The bytes of the input object a format 3 block refers to (empty for formats 1 and 2), read
-    /// verified; a missing or damaged object, or none named, is a store error naming the object and
-    /// the request (the other runs read on: <c>predictions export --since/--until</c> around it).
+    /// The input object a format 3 block refers to (null for formats 1 and 2), verified (re-hashed)
+    /// once per run: a run's blocks follow each other, and <paramref name="inputs"/> keeps the last
+    /// one open. A missing or damaged object, or none named, is a store error naming the object
+    /// and the request (the other runs read on: <c>predictions export --since/--until</c> around it).
     /// </summary>
-    private async ValueTask<ReadOnlyMemory<byte>> InputAsync(PredictionBlock block, CancellationToken cancellationToken)
+    private async ValueTask<InputWindow?> InputAsync(PredictionBlock block, InputCache inputs, CancellationToken cancellationToken)
     {
         bool byReference;
         try
@@ -147,15 +146,15 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
         }
         if (!byReference)
         {
-            return default;
+            return null;
         }
         if (block.InputObject is not { } hex || !ContentHash.TryParse(hex, out var hash))
         {
             throw new Lockstep.Errors.StoreException($"cannot read the prediction log: the block of request {block.RequestId} (row {block.FirstRow} on) refers to the run's input file, but the log names no input object for that run (table prediction_inputs); the other blocks are intact (export around it with --since/--until)");
         }
-        if (hex == _inputHash)
+        if (hex == inputs.Hash)
         {
-            return _input;
+            return inputs.Window;
         }
         if (objects is null)
         {
@@ -163,13 +162,13 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
         }
         try
         {
-            _input = await objects.ReadVerifiedAsync(hash, cancellationToken).ConfigureAwait(false);
-            _inputHash = hex;
-            return _input;
+            var path = await objects.GetVerifiedPathAsync(hash, cancellationToken).ConfigureAwait(false);
+            inputs.Set(hex, InputWindow.Open(path));
+            return inputs.Window;
         }
-        catch (Lockstep.Errors.CorruptObjectException e)
+        catch (Exception e) when (e is Lockstep.Errors.CorruptObjectException or IOException or UnauthorizedAccessException)
         {
-            var what = e.Actual is null ? "missing from the store" : "damaged (its bytes no longer hash to its name)";
+            var what = e is Lockstep.Errors.CorruptObjectException { Actual: not null } ? "damaged (its bytes no longer hash to its name)" : "missing from the store";
             throw new Lockstep.Errors.StoreException($"cannot read the prediction log: the input object {hex} of request {block.RequestId} (its batch input file, rows from {block.FirstRow} on) is {what}; run 'lockstep verify' to list the store's damage (the other runs read on: export around it with --since/--until)", e);
         }
     }
@@ -188,7 +187,7 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
     /// A block's records (a chunk's worth, at most a few thousand), or a store error that names the
     /// block when it is damaged or of a newer format (a clear message and exit code, not a crash).
     /// </summary>
-    private static List<PredictionRecord> Expand(PredictionBlock block, ReadOnlyMemory<byte> input)
+    private static List<PredictionRecord> Expand(PredictionBlock block, InputWindow? input)
     {
         try
         {
@@ -205,6 +204,22 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
             // part lengths to check, and a format 2 part can expand to damaged rows).
             throw new Lockstep.Errors.StoreException($"cannot read the prediction log: the block of request {block.RequestId} (row {block.FirstRow} on) is damaged; the other blocks are intact (export around it with --since/--until)", e);
         }
+    }
+
+    /// <summary>The input object last opened by one read of the log.</summary>
+    private sealed class InputCache : IDisposable
+    {
+        public string? Hash { get; private set; }
+
+        public InputWindow? Window { get; private set; }
+
+        public void Set(string hash, InputWindow window)
+        {
+            Window?.Dispose();
+            (Hash, Window) = (hash, window);
+        }
+
+        public void Dispose() => Window?.Dispose();
     }
 
     private static DateTimeOffset ParseAt(string at) =>

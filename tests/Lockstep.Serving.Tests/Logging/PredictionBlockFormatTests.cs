@@ -152,6 +152,31 @@ public sealed class PredictionBlockFormatTests
         PredictionBlockFormat.IsByReference(Block(inline, rows)).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(1000)]
+    [InlineData(1 << 20)]
+    public void A_block_by_reference_reads_its_lines_from_the_object_file_through_a_window_of_any_size(int window)
+    {
+        // 16 bytes: smaller than most lines (the window grows to the line); 1000: lines across the
+        // window's edge; 1 MB: the whole input in one read.
+        var (rows, input, inline, byReference) = BothFormats();
+        var path = Path.Combine(Path.GetTempPath(), "lockstep-input-window-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(path, input);
+        try
+        {
+            using var file = InputWindow.Open(path, window);
+
+            var actual = PredictionBlockFormat.Expand(Block(byReference, rows) with { InputObject = "ab" }, file).ToList();
+
+            actual.ShouldBe(PredictionBlockFormat.Expand(Block(inline, rows)).ToList());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void A_block_by_reference_whose_lines_lie_past_its_input_is_damaged_not_a_crash()
     {
