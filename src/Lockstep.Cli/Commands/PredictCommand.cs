@@ -47,9 +47,12 @@ internal static class PredictCommand
                 FlagInvalid = p.GetValue(flag),
             };
             BatchResult result;
+            // Shared, as a run holds it: gc (exclusive) cannot remove the input object the run
+            // stores before the log's blocks that refer to it are committed.
+            await using (await store.AcquireLockAsync("store", shared: true, ct).ConfigureAwait(false))
             await using (var log = PredictionLog.Open(store.Database.Path))
             {
-                result = await new BatchScorer(model, log, TimeProvider.System).ScoreAsync(p.GetValue(input)!, p.GetValue(output)!, options, ct).ConfigureAwait(false);
+                result = await new BatchScorer(model, log, TimeProvider.System) { Inputs = store.Objects }.ScoreAsync(p.GetValue(input)!, p.GetValue(output)!, options, ct).ConfigureAwait(false);
             }
             Lockstep.Diagnostics.PhaseTrace.Mark("predict: file scored, log committed");
             // Since the process started: runtime start-up, JIT, store open, bundle load and scoring.

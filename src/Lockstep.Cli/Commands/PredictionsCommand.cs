@@ -35,7 +35,7 @@ internal static class PredictionsCommand
         {
             var query = Query(session.Parse) with { Limit = ArgumentsException.AtLeast("--limit", session.Parse.GetValue(limit), 1) };
             var store = await session.OpenStoreAsync(ct).ConfigureAwait(false);
-            var reader = new PredictionLogReader(store.Database);
+            var reader = new PredictionLogReader(store.Database, store.Objects);
             var rows = new List<PredictionRecord>();
             await foreach (var r in reader.ReadAsync(query, ct).ConfigureAwait(false))
             {
@@ -82,7 +82,7 @@ internal static class PredictionsCommand
             }
             OutputFile.Check(path);
             var store = await session.OpenStoreAsync(ct).ConfigureAwait(false);
-            var records = new PredictionLogReader(store.Database).ReadAsync(Query(session.Parse), ct);
+            var records = new PredictionLogReader(store.Database, store.Objects).ReadAsync(Query(session.Parse), ct);
             // Written beside the destination and renamed: a reader never sees half an export, and a
             // failed one leaves the previous file as it was.
             var tmp = path + ".tmp";

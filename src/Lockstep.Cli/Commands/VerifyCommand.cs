@@ -45,7 +45,7 @@ internal static class VerifyCommand
             {
                 var referenced = await store.Metadata.GetReferencedObjectsAsync(ct).ConfigureAwait(false);
                 missing = referenced.Where(h => !presentSet.Contains(h)).Order().ToList();
-                log = await new PredictionLogReader(store.Database).CheckAsync(ct).ConfigureAwait(false);
+                log = await new PredictionLogReader(store.Database, store.Objects).CheckAsync(ct).ConfigureAwait(false);
             }
             catch (Microsoft.Data.Sqlite.SqliteException e) when (database.Count > 0)
             {

@@ -17,6 +17,12 @@ internal sealed class BatchContext(BatchOptions options, DateTimeOffset at, stri
     /// <summary>True: the log's blocks are written compressed (format 2, each worker compressing its slice); false: format 1.</summary>
     public bool CompressLog { get; init; } = true;
 
+    /// <summary>True: the run's input file is stored in the object store and the log's blocks refer to its lines by position (format 3).</summary>
+    public bool ByReference { get; init; }
+
+    /// <summary>True when the workers compress their slices' log entries (format 2; format 3's are not, bench/serve.md session 8).</summary>
+    public bool CompressParts => CompressLog && !ByReference;
+
     public string[]? Header { get; private set; }
 
     /// <summary>Per header column: true when it is in <see cref="BatchOptions.Drop"/>.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using Lockstep.Errors;
 using Lockstep.Serving.Logging;
 using Lockstep.Serving.Scoring;
+using Lockstep.Storage;
 
 namespace Lockstep.Serving.Batch;
 
@@ -37,15 +38,41 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     /// <summary>False: the log's blocks are written in format 1, uncompressed (for the tests that prove both formats read back the same).</summary>
     internal bool CompressLog { get; init; } = true;
 
+    /// <summary>
+    /// The object store that holds the runs' input files: set, a plain file is stored there once
+    /// (by content hash, while it is scored) and the log's blocks refer to its lines (format 3);
+    /// null, the blocks carry the lines (format 2). The caller holds the store lock shared for the
+    /// whole call, so garbage collection cannot remove the object before the log refers to it.
+    /// </summary>
+    public IObjectStore? Inputs { get; init; }
+
+    /// <summary>Test hook: called once the input is open (and being stored), before it is read.</summary>
+    internal Action? OnOpened { get; init; }
+
+    /// <summary>Test hook: called with the number of blocks committed so far, each time the scorer has waited for the log.</summary>
+    internal Action<int>? OnCommitted { get; init; }
+
     public async Task<BatchResult> ScoreAsync(string inputPath, string outputPath, BatchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var started = Stopwatch.GetTimestamp();
         var runId = "batch-" + Guid.CreateVersion7().ToString("N");
         StreamReader input;
+        StoredInput? stored = null;
         try
         {
-            input = new StreamReader(inputPath, Encoding.UTF8, true, new FileStreamOptions { BufferSize = 1 << 16, Options = FileOptions.SequentialScan });
+            // What StreamReader(path, UTF8, true, options) opens, with the stream at hand to store.
+            var file = new FileStream(inputPath, new FileStreamOptions { BufferSize = 1 << 16, Options = FileOptions.SequentialScan });
+            try
+            {
+                stored = Inputs is null ? null : StoredInput.TryStart(Inputs, file, inputPath, runId, cancellationToken);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+            input = new StreamReader(file, Encoding.UTF8, true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -53,7 +80,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         }
         using var _ = input;
         var tmp = outputPath + ".tmp";
-        var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath) { TypedPath = TypedPath, CompressLog = CompressLog };
+        var context = new BatchContext(options, time.GetUtcNow(), runId, inputPath) { TypedPath = TypedPath, CompressLog = CompressLog, ByReference = stored is not null };
         if (options.Columns is { } columns)
         {
             context.SetHeader([.. columns]);
@@ -62,12 +89,16 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         {
             BatchWorker.Mark("trace warm-up " + BatchWorker.TraceTicks(new long[7], new long[7]));
         }
-        var state = new RunState(input, context);
+        var state = new RunState(input, context, stored?.FirstByte ?? -1);
+        OnOpened?.Invoke();
         var sets = new[] { NewWorkers(context), NewWorkers(context) };
         var buffers = new[] { new LineChunk(), new LineChunk() };
         Task pendingLog = Task.CompletedTask;
         // The cores but one: the run's own thread scores between its reads and writes.
         var scheduler = new SliceScheduler(Environment.ProcessorCount - 1);
+        // True while the input is checked after its last line: a change found there refuses a run
+        // whose first blocks may already be committed, and those are removed.
+        var checkingRead = false;
         try
         {
             // Disposed synchronously, as it is written: the asynchronous dispose took 1.5–1.8 ms at
@@ -130,7 +161,10 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                         BatchWorker.Mark("finish start");
                         var block = Finish(previous, output, state);
                         await pendingLog.ConfigureAwait(false);
-                        pendingLog = block is null ? Task.CompletedTask : log.AppendAsync(block);
+                        OnCommitted?.Invoke(state.Blocks - (block is null ? 0 : 1));
+                        pendingLog = block is null ? Task.CompletedTask
+                            : stored is not null && state.Blocks == 1 ? log.AppendAsync(block, stored.Stored)
+                            : log.AppendAsync(block);
                         BatchWorker.Mark("finish end");
                     }
                     if (scoring is null)
@@ -139,10 +173,24 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                     }
                     state.Read(buffers[1 - current]);
                     BatchWorker.Mark("read end");
+                    if (state.Ended && stored is not null && !state.ReadChecked)
+                    {
+                        // The whole file is read: it must still be what was stored (and its lines
+                        // must end at its last byte) before the rest of its blocks are committed.
+                        state.ReadChecked = true;
+                        checkingRead = true;
+                        stored.CheckRead(state.BytePosition);
+                        checkingRead = false;
+                    }
                     previous = scoring;
                     current = 1 - current;
                 }
                 await pendingLog.ConfigureAwait(false);
+                if (stored is not null)
+                {
+                    // Stored even when no block needed it (every row invalid): never left running.
+                    await stored.Stored.ConfigureAwait(false);
+                }
                 BatchWorker.Mark("log done");
             }
         }
@@ -153,6 +201,19 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             // Never leave a helper running behind an error: the buffers are released next.
             scheduler.Stop();
             await pendingLog.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (stored is not null)
+            {
+                await ((Task)stored.Stored).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (checkingRead && state.Blocks > 0)
+                {
+                    // Blocks committed before the change was found may refer to bytes that are not
+                    // what was scored: a refused run leaves none (a failed discard leaves them, and
+                    // `lockstep verify` reads them as they are). A run that fails otherwise keeps
+                    // its committed blocks, as a format 2 run does. A change found when the input is
+                    // stored fails the first block's commit: nothing was committed.
+                    await log.DiscardAsync(runId).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            }
             Release();
             File.Delete(tmp);
             throw;
@@ -244,7 +305,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             output.Write(w.Output.WrittenSpan);
             state.Invalid += w.Blocked;
             logged += w.LoggedRows;
-            parts[i] = state.Context.CompressLog ? w.Compressed.WrittenMemory : w.Logged.WrittenMemory;
+            parts[i] = state.Context.CompressParts ? w.Compressed.WrittenMemory : w.Logged.WrittenMemory;
         }
         state.Scored += logged;
         // The payload is copied out of the workers' buffers, which the chunk after next reuses,
@@ -255,7 +316,11 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         {
             var payload = state.Payloads[state.Blocks++ % 2];
             payload.ResetWrittenCount();
-            if (state.Context.CompressLog)
+            if (state.Context.ByReference)
+            {
+                PredictionBlockFormat.ComposeByReference(state.BlockHeader(), logged, parts, payload);
+            }
+            else if (state.Context.CompressLog)
             {
                 PredictionBlockFormat.ComposeCompressed(state.BlockHeader(), logged, parts, payload);
             }
@@ -271,9 +336,21 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
     private sealed record Chunk(BatchWorker[] Workers, int Slices, long FirstRow, SliceScheduler.Work Work);
 
     /// <summary>The reading position and counts of one run (touched by the scoring call's own thread only).</summary>
-    private sealed class RunState(StreamReader input, BatchContext context)
+    private sealed class RunState(StreamReader input, BatchContext context, long firstByte)
     {
         private readonly LineReader _input = new(input);
+
+        /// <summary>
+        /// Format 3: where the next line starts in the file, in bytes; −1 when lines are not placed
+        /// (format 2), or no longer: after a line with U+FFFD, which the decoder may have made of
+        /// bytes that were not UTF-8, so its length in the file is unknown (the rest go inline).
+        /// </summary>
+        public long BytePosition { get; private set; } = firstByte;
+
+        /// <summary>True once the file's end was read.</summary>
+        public bool Ended { get; private set; }
+
+        public bool ReadChecked { get; set; }
         private int _lineNumber;
         private byte[]? _blockHeader;
 
@@ -306,9 +383,32 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             lines.Clear();
             var prefix = Context.Options.CommentPrefix;
             var limit = FirstRow is null ? FirstChunkRows : ChunkRows;
-            while (lines.Count < limit && _input.TryRead(out var text))
+            while (true)
             {
+                if (lines.Count >= limit)
+                {
+                    break;
+                }
+                if (!_input.TryRead(out var text))
+                {
+                    Ended = true;
+                    break;
+                }
                 _lineNumber++;
+                var byteStart = BytePosition;
+                var byteLength = 0;
+                if (byteStart >= 0)
+                {
+                    if (text.Contains('\uFFFD'))
+                    {
+                        BytePosition = byteStart = -1;
+                    }
+                    else
+                    {
+                        byteLength = Encoding.UTF8.GetByteCount(text);
+                        BytePosition = byteStart + byteLength + _input.LastBreak;
+                    }
+                }
                 if (text.Length == 0 || (prefix is not null && text.StartsWith(prefix, StringComparison.Ordinal)))
                 {
                     continue;
@@ -325,7 +425,7 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
                     FirstRow = Stopwatch.GetTimestamp();
                     FirstRowCpu = BatchWorker.Trace ? Environment.CpuUsage.TotalTime : TimeSpan.Zero;
                 }
-                lines.Add(_lineNumber, text);
+                lines.Add(_lineNumber, text, byteStart, byteLength);
             }
         }
     }

@@ -56,6 +56,13 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
     private byte[] _labelCell = [];
     private bool _typedChecked;
 
+    // Format 3 (the run's input stored by reference): the slice's chunk, for each line's place in
+    // the file, and the deltas from one log entry to the next (reset per slice: one part each).
+    private LineChunk? _lines;
+    private long _firstIndex;
+    private int _previousIndex;
+    private long _previousEnd;
+
     /// <summary>This slice's output lines, in order, as UTF-8.</summary>
     public NativeBufferWriter Output { get; } = new(1 << 16);
 
@@ -105,6 +112,10 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
         Output.GetSpan((int)Math.Min((to - from) * 64L, 1 << 24));
         Logged.GetSpan((int)Math.Min(chars + ((to - from) * 48L), 1 << 26));
         LoggedRows = 0;
+        _lines = lines;
+        _firstIndex = firstIndex;
+        _previousIndex = -1;
+        _previousEnd = 0;
         Blocked = 0;
         Error = null;
         var header = context.Header!;
@@ -117,7 +128,7 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
                 return;
             }
         }
-        if (context.CompressLog)
+        if (context.CompressParts)
         {
             // Here, on the worker, in parallel with the other slices: the log's thread then
             // inserts a few times fewer bytes.
@@ -388,7 +399,15 @@ internal sealed class BatchWorker(IScoringModel model, BatchContext context) : I
             Output.Write(",\n"u8);
         }
         Lap(4, ref t);
-        PredictionBlockFormat.Row(Logged, index, line, score, findingsJson);
+        if (context.ByReference)
+        {
+            var (start, length) = _lines!.Bytes((int)(index - _firstIndex));
+            PredictionBlockFormat.RowByReference(Logged, ref _previousIndex, ref _previousEnd, index, start, length, line, score, findingsJson);
+        }
+        else
+        {
+            PredictionBlockFormat.Row(Logged, index, line, score, findingsJson);
+        }
         LoggedRows++;
         Lap(5, ref t);
     }

@@ -13,11 +13,15 @@ internal sealed class LineChunk : IDisposable
 {
     private readonly NativeBufferWriter _chars = new(1 << 20);
     private (int Number, int Start, int Length)[] _lines = new (int, int, int)[BatchScorer.ChunkRows];
+    private (long Start, int Length)[] _bytes = new (long, int)[BatchScorer.ChunkRows];
 
     public int Count { get; private set; }
 
     /// <summary>The line's number in the file (1-based, counting every line).</summary>
     public int Number(int index) => _lines[index].Number;
+
+    /// <summary>Where the line's bytes lie in the file (without its line break); a start of −1 when the run does not place lines.</summary>
+    public (long Start, int Length) Bytes(int index) => _bytes[index];
 
     /// <summary>The line's characters, without its line break.</summary>
     public ReadOnlySpan<char> this[int index]
@@ -35,7 +39,7 @@ internal sealed class LineChunk : IDisposable
         _chars.ResetWrittenCount();
     }
 
-    public void Add(int number, ReadOnlySpan<char> line)
+    public void Add(int number, ReadOnlySpan<char> line, long byteStart = -1, int byteLength = 0)
     {
         var bytes = MemoryMarshal.AsBytes(line);
         var start = _chars.WrittenCount / sizeof(char);
@@ -44,7 +48,9 @@ internal sealed class LineChunk : IDisposable
         if (Count == _lines.Length)
         {
             Array.Resize(ref _lines, _lines.Length * 2);
+            Array.Resize(ref _bytes, _bytes.Length * 2);
         }
+        _bytes[Count] = (byteStart, byteLength);
         _lines[Count++] = (number, start, line.Length);
     }
 

@@ -13,6 +13,9 @@ internal sealed class LineReader(StreamReader input)
     private int _end;
     private bool _eof;
 
+    /// <summary>The length of the last line's line break: 0 (the file's end), 1 ("\n" or "\r") or 2 ("\r\n"); ASCII, so as many bytes in UTF-8.</summary>
+    public int LastBreak { get; private set; }
+
     /// <summary>The next line (valid until the next call); false at the end of the file.</summary>
     public bool TryRead(out ReadOnlySpan<char> line)
     {
@@ -34,6 +37,7 @@ internal sealed class LineReader(StreamReader input)
                 line = rest[..at];
                 var skip = rest[at] == '\r' && at + 1 < rest.Length && rest[at + 1] == '\n' ? 2 : 1;
                 _start += at + skip;
+                LastBreak = skip;
                 return true;
             }
             if (_eof)
@@ -45,6 +49,7 @@ internal sealed class LineReader(StreamReader input)
                 }
                 line = rest;
                 _start = _end;
+                LastBreak = 0;
                 return true;
             }
             scanned = rest.Length;

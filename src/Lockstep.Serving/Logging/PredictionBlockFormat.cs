@@ -36,8 +36,14 @@ namespace Lockstep.Serving.Logging;
 /// Format 1 blocks (older stores, and any writer that does not compress) read as before; a
 /// Lockstep older than format 2 refuses a format 2 block with an "upgrade Lockstep" error.
 /// </para>
+/// <para>
+/// Format 3 ("rows by reference", <c>lockstep predict</c> of a plain file since session 8) keeps
+/// only each row's answer and where its line lies in the run's input file, stored once as an
+/// object: see <see cref="ByReferenceVersion"/> (PredictionBlockFormat.ByReference.cs). Formats 1
+/// and 2 stay readable; the server's per-request rows are not blocks and do not change.
+/// </para>
 /// </summary>
-public static class PredictionBlockFormat
+public static partial class PredictionBlockFormat
 {
     /// <summary>The uncompressed format (format 1).</summary>
     public const byte Version = 1;
@@ -197,17 +203,23 @@ public static class PredictionBlockFormat
         }
     }
 
-    /// <summary>Expands a logged block into one record per prediction, in row order.</summary>
-    public static IEnumerable<PredictionRecord> Expand(PredictionBlock block)
+    /// <summary>Expands a logged block of format 1 or 2 into one record per prediction, in row order (format 3 needs its input: <see cref="Expand(PredictionBlock, ReadOnlyMemory{byte})"/>).</summary>
+    public static IEnumerable<PredictionRecord> Expand(PredictionBlock block) => Expand(block, (InputWindow?)null);
+
+    /// <summary>As <see cref="Expand(PredictionBlock, InputWindow?)"/>, the input object's bytes in memory.</summary>
+    public static IEnumerable<PredictionRecord> Expand(PredictionBlock block, ReadOnlyMemory<byte> input) => Expand(block, InputWindow.Of(input));
+
+    /// <summary>
+    /// Expands a logged block into one record per prediction, in row order;
+    /// <paramref name="input"/> reads the object a format 3 block refers to
+    /// (<see cref="PredictionBlock.InputObject"/>), verified by the caller, and is unused for formats 1 and 2.
+    /// </summary>
+    public static IEnumerable<PredictionRecord> Expand(PredictionBlock block, InputWindow? input)
     {
         ArgumentNullException.ThrowIfNull(block);
         var payload = block.Payload;
         var at = 0;
-        var format = payload.Length == 0 ? -1 : payload.Span[0];
-        if (format is not (Version or CompressedVersion))
-        {
-            throw new InvalidDataException($"prediction log block of request {block.RequestId} (row {block.FirstRow} on) has format {(format < 0 ? "none" : format)}; this Lockstep reads formats {Version} and {CompressedVersion}: upgrade Lockstep to read it");
-        }
+        var format = ReadFormat(block);
         at++;
         var columns = new string[ReadInt32(payload, ref at)];
         var dropped = new bool[columns.Length];
@@ -221,15 +233,21 @@ public static class PredictionBlockFormat
         {
             na.Add(ReadText(payload, ref at)!);
         }
+        var reading = new RecordMaker(block, columns, dropped, na);
+        if (format == ByReferenceVersion)
+        {
+            foreach (var record in ExpandByReference(block, payload, at, input, reading))
+            {
+                yield return record;
+            }
+            yield break;
+        }
         var rows = ReadInt32(payload, ref at);
         if (format == CompressedVersion)
         {
             payload = Decompress(block, payload, at);
             at = 0;
         }
-        var cells = new List<string>(columns.Length);
-        var row = new Dictionary<string, object?>(columns.Length, StringComparer.Ordinal);
-        var json = new ArrayBufferWriter<byte>(512);
         for (var r = 0; r < rows; r++)
         {
             var index = ReadInt32(payload, ref at);
@@ -240,17 +258,42 @@ public static class PredictionBlockFormat
             at += 17;
             var label = ReadText(payload, ref at);
             var findings = ReadText(payload, ref at);
-            CsvLine.Split(line, cells);
-            row.Clear();
-            for (var c = 0; c < columns.Length && c < cells.Count; c++)
+            yield return reading.Make(index, line, new ModelScore(score, hasProbability ? probability : null, label), findings);
+        }
+    }
+
+    /// <summary>The block's format byte, or an "upgrade Lockstep" error for one this build cannot read.</summary>
+    private static int ReadFormat(PredictionBlock block)
+    {
+        var payload = block.Payload;
+        var format = payload.Length == 0 ? -1 : payload.Span[0];
+        if (format is not (Version or CompressedVersion or ByReferenceVersion))
+        {
+            throw new InvalidDataException($"prediction log block of request {block.RequestId} (row {block.FirstRow} on) has format {(format < 0 ? "none" : format)}; this Lockstep reads formats {Version}, {CompressedVersion} and {ByReferenceVersion}: upgrade Lockstep to read it");
+        }
+        return format;
+    }
+
+    /// <summary>Makes the log's records of one block: the line read back into <c>input_json</c> as while scoring, the answer as <c>output_json</c>.</summary>
+    private sealed class RecordMaker(PredictionBlock block, string[] columns, bool[] dropped, HashSet<string> na)
+    {
+        private readonly List<string> _cells = new(columns.Length);
+        private readonly Dictionary<string, object?> _row = new(columns.Length, StringComparer.Ordinal);
+        private readonly ArrayBufferWriter<byte> _json = new(512);
+
+        public PredictionRecord Make(int index, string line, ModelScore score, string? findings)
+        {
+            CsvLine.Split(line, _cells);
+            _row.Clear();
+            for (var c = 0; c < columns.Length && c < _cells.Count; c++)
             {
                 if (!dropped[c])
                 {
-                    row[columns[c]] = CellValue(cells[c], na);
+                    _row[columns[c]] = CellValue(_cells[c], na);
                 }
             }
-            yield return new PredictionRecord(block.RequestId, index, block.At, block.Model, block.Version, block.BundleHash,
-                InputJson(row, json), ScoreJson.Output(new ModelScore(score, hasProbability ? probability : null, label), json), findings, 0, block.Source);
+            return new PredictionRecord(block.RequestId, index, block.At, block.Model, block.Version, block.BundleHash,
+                InputJson(_row, _json), ScoreJson.Output(score, _json), findings, 0, block.Source);
         }
     }
 

@@ -29,6 +29,9 @@ internal sealed class PredictionInsert : IDisposable
         """;
 
     private readonly sqlite3_stmt _block;
+    private readonly sqlite3_stmt _input;
+    private readonly sqlite3_stmt _discardBlocks;
+    private readonly sqlite3_stmt _discardInput;
     private readonly sqlite3_stmt _begin;
     private readonly sqlite3_stmt _commit;
     private readonly sqlite3_stmt _rollback;
@@ -42,6 +45,9 @@ internal sealed class PredictionInsert : IDisposable
         _db = connection.Handle ?? throw new InvalidOperationException("the prediction log's connection is not open");
         Check(raw.sqlite3_prepare_v2(_db, Sql, out _statement));
         Check(raw.sqlite3_prepare_v2(_db, BlockSql, out _block));
+        Check(raw.sqlite3_prepare_v2(_db, "INSERT OR IGNORE INTO prediction_inputs(request_id, object_hash, path, size) VALUES (?1, ?2, ?3, ?4)", out _input));
+        Check(raw.sqlite3_prepare_v2(_db, "DELETE FROM predictions WHERE request_id = ?1 AND block_rows IS NOT NULL", out _discardBlocks));
+        Check(raw.sqlite3_prepare_v2(_db, "DELETE FROM prediction_inputs WHERE request_id = ?1", out _discardInput));
         Check(raw.sqlite3_prepare_v2(_db, "BEGIN IMMEDIATE", out _begin));
         Check(raw.sqlite3_prepare_v2(_db, "COMMIT", out _commit));
         Check(raw.sqlite3_prepare_v2(_db, "ROLLBACK", out _rollback));
@@ -123,8 +129,42 @@ internal sealed class PredictionInsert : IDisposable
         }
     }
 
+    /// <summary>Records which object a run's format 3 blocks refer to (store migration 6), in the transaction of its first block.</summary>
+    public void Insert(LoggedInput input)
+    {
+        var s = _input;
+        Check(raw.sqlite3_bind_text(s, 1, input.RequestId));
+        Check(raw.sqlite3_bind_text(s, 2, input.ObjectHash));
+        Check(raw.sqlite3_bind_text(s, 3, input.Path));
+        Check(raw.sqlite3_bind_int64(s, 4, input.Size));
+        Step(s);
+    }
+
+    /// <summary>Removes a run's blocks and its input reference (a run refused after some of its blocks were committed).</summary>
+    public void Discard(string requestId)
+    {
+        Check(raw.sqlite3_bind_text(_discardBlocks, 1, requestId));
+        Step(_discardBlocks);
+        Check(raw.sqlite3_bind_text(_discardInput, 1, requestId));
+        Step(_discardInput);
+    }
+
+    private void Step(sqlite3_stmt s)
+    {
+        var rc = raw.sqlite3_step(s);
+        raw.sqlite3_reset(s);
+        raw.sqlite3_clear_bindings(s);
+        if (rc != raw.SQLITE_DONE)
+        {
+            Check(rc);
+        }
+    }
+
     public void Dispose()
     {
+        _input.Dispose();
+        _discardBlocks.Dispose();
+        _discardInput.Dispose();
         _block.Dispose();
         _statement.Dispose();
         _begin.Dispose();

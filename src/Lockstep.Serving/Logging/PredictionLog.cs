@@ -115,6 +115,27 @@ public sealed class PredictionLog : IAsyncDisposable
         return Enqueue(new Pending([], block));
     }
 
+    /// <summary>
+    /// As <see cref="AppendAsync(PredictionBlock)"/>, for a block of format 3: its commit waits
+    /// until <paramref name="input"/> (the run's input file being stored, and checked) completes,
+    /// and records it in the same transaction, so no committed block ever refers to an object that
+    /// is not in the store. A failed <paramref name="input"/> fails this append; nothing of it is
+    /// written. The wait is on the log's writer thread (blocks always commit there).
+    /// </summary>
+    public Task AppendAsync(PredictionBlock block, Task<LoggedInput> input)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(input);
+        return Enqueue(new Pending([], block) { Input = input });
+    }
+
+    /// <summary>Removes a batch run's blocks and input reference, in one transaction (a run refused after some of its blocks were committed).</summary>
+    public Task DiscardAsync(string requestId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestId);
+        return Enqueue(new Pending([]) { Discard = requestId });
+    }
+
     private Task Enqueue(Pending pending)
     {
         bool lead;
@@ -131,7 +152,7 @@ public sealed class PredictionLog : IAsyncDisposable
         }
         if (lead)
         {
-            if (_inline && pending.Block is null && pending.Count <= InlineRows)
+            if (_inline && pending.Block is null && pending.Discard is null && pending.Count <= InlineRows)
             {
                 try
                 {
@@ -218,6 +239,25 @@ public sealed class PredictionLog : IAsyncDisposable
         {
             return 0;
         }
+        // A block that refers to an input object commits only once the object is stored (and
+        // checked): waited for here, before the transaction, so the write lock is not held meanwhile.
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            if (batch[i].Input is { } input)
+            {
+                try
+                {
+                    batch[i].Stored = input.GetAwaiter().GetResult();
+                }
+                catch (Exception e)
+                {
+                    Interlocked.Add(ref _backlog, -batch[i].Count);
+                    rows -= batch[i].Count;
+                    batch[i].Done.TrySetException(e);
+                    batch.RemoveAt(i);
+                }
+            }
+        }
         try
         {
             // Prepared on first use, inside the try: a failure is reported to the waiters.
@@ -230,9 +270,17 @@ public sealed class PredictionLog : IAsyncDisposable
                 {
                     _insert.Insert(r);
                 }
+                if (pending.Stored is { } stored)
+                {
+                    _insert.Insert(stored);
+                }
                 if (pending.Block is { } block)
                 {
                     _insert.Insert(block);
+                }
+                if (pending.Discard is { } discard)
+                {
+                    _insert.Discard(discard);
                 }
             }
             var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -287,6 +335,15 @@ public sealed class PredictionLog : IAsyncDisposable
 
         /// <summary>A batch chunk's predictions, one row of the log.</summary>
         public PredictionBlock? Block { get; } = block;
+
+        /// <summary>The input object a format 3 block refers to, being stored: waited for before the block's commit.</summary>
+        public Task<LoggedInput>? Input { get; init; }
+
+        /// <summary><see cref="Input"/>'s result, once stored.</summary>
+        public LoggedInput? Stored { get; set; }
+
+        /// <summary>A run whose blocks and input reference are to be removed.</summary>
+        public string? Discard { get; init; }
 
         /// <summary>Predictions (not log rows) this append holds.</summary>
         public int Count => Records.Count + (Block?.Rows ?? 0);

@@ -10,6 +10,7 @@ public static class AllMigrations
         ModelRegistryMigration.Registry,
         PredictionLogMigration.PredictionLog,
         PredictionLogMigration.PredictionBlocks,
+        PredictionLogMigration.PredictionInputs,
     ];
 
     /// <summary>
@@ -21,5 +22,6 @@ public static class AllMigrations
         "SELECT hash FROM step_artifacts",
         "SELECT snapshot FROM datasets UNION SELECT statistics FROM datasets",
         "SELECT bundle_hash FROM model_versions",
+        "SELECT object_hash FROM prediction_inputs",
     ];
 }

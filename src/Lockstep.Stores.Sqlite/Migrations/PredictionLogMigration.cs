@@ -39,4 +39,21 @@ public static class PredictionLogMigration
         ALTER TABLE predictions ADD COLUMN block_rows INTEGER;
         ALTER TABLE predictions ADD COLUMN block BLOB;
         """);
+
+    /// <summary>
+    /// Migration 6: batch inputs stored once, by content hash. A <c>lockstep predict</c> run whose
+    /// input is a plain file stores that file as one object of the object store and logs blocks of
+    /// format 3, whose rows name where their line lies in that object instead of carrying it. One
+    /// row per run names the object (<c>object_hash</c>), so garbage collection keeps it while the
+    /// log refers to it (<see cref="AllMigrations.ReferenceQueries"/>) without decoding a block.
+    /// Written in the same transaction as the run's first block.
+    /// </summary>
+    public static readonly Migration PredictionInputs = new(6, "prediction log: batch inputs by content hash", """
+        CREATE TABLE prediction_inputs (
+            request_id TEXT PRIMARY KEY,
+            object_hash TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """);
 }

@@ -68,6 +68,10 @@ public sealed partial class PredictKillTests : IDisposable
         }
         var logged = await ExportedAsync("killed.parquet");
         logged.ShouldBeLessThan(rows);
+        // Every committed block refers to an input object that is in the store (format 3: the
+        // object is placed before the first block that refers to it commits).
+        var verify = await RunAsync("verify");
+        verify.Code.ShouldBe(0, verify.Out + verify.Err);
 
         var again = await RunAsync(predict);
         again.Code.ShouldBe(0, again.Err);

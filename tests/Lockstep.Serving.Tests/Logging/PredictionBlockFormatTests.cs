@@ -134,7 +134,103 @@ public sealed class PredictionBlockFormatTests
     {
         var (rows, slices) = Slices();
         var payload = Raw(rows, slices);
-        payload[0] = 3;
+        payload[0] = 4;
         Should.Throw<InvalidDataException>(() => PredictionBlockFormat.Expand(Block(payload, rows)).ToList()).Message.ShouldContain("upgrade Lockstep");
+    }
+
+    [Fact]
+    public void A_block_by_reference_reads_back_the_same_records_as_a_block_with_the_lines_inline()
+    {
+        var (rows, input, inline, byReference) = BothFormats();
+
+        var expected = PredictionBlockFormat.Expand(Block(inline, rows)).ToList();
+        var actual = PredictionBlockFormat.Expand(Block(byReference, rows) with { InputObject = "ab" }, input).ToList();
+
+        actual.Count.ShouldBe(rows);
+        actual.ShouldBe(expected);
+        PredictionBlockFormat.IsByReference(Block(byReference, rows)).ShouldBeTrue();
+        PredictionBlockFormat.IsByReference(Block(inline, rows)).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(1000)]
+    [InlineData(1 << 20)]
+    public void A_block_by_reference_reads_its_lines_from_the_object_file_through_a_window_of_any_size(int window)
+    {
+        // 16 bytes: smaller than most lines (the window grows to the line); 1000: lines across the
+        // window's edge; 1 MB: the whole input in one read.
+        var (rows, input, inline, byReference) = BothFormats();
+        var path = Path.Combine(Path.GetTempPath(), "lockstep-input-window-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(path, input);
+        try
+        {
+            using var file = InputWindow.Open(path, window);
+
+            var actual = PredictionBlockFormat.Expand(Block(byReference, rows) with { InputObject = "ab" }, file).ToList();
+
+            actual.ShouldBe(PredictionBlockFormat.Expand(Block(inline, rows)).ToList());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_block_by_reference_whose_lines_lie_past_its_input_is_damaged_not_a_crash()
+    {
+        var (rows, input, _, byReference) = BothFormats();
+
+        var error = Should.Throw<InvalidDataException>(() => PredictionBlockFormat.Expand(Block(byReference, rows) with { InputObject = "ab" }, input[..(input.Length / 2)]).ToList());
+
+        error.Message.ShouldContain("damaged");
+        error.Message.ShouldContain("input object ab");
+    }
+
+    /// <summary>
+    /// Lines as a file holds them (line breaks of each kind, lines that are skipped, non-ASCII),
+    /// logged in two slices with the lines inline (format 1) and by position (format 3; every
+    /// ninth row inline, as after a line the decoder repaired), with gaps in the row indexes.
+    /// </summary>
+    private static (int Rows, byte[] Input, byte[] Inline, byte[] ByReference) BothFormats()
+    {
+        var file = new ArrayBufferWriter<byte>();
+        var inline = new[] { new ArrayBufferWriter<byte>(), new ArrayBufferWriter<byte>() };
+        var byReference = new[] { new ArrayBufferWriter<byte>(), new ArrayBufferWriter<byte>() };
+        var rows = 0;
+        for (var s = 0; s < 2; s++)
+        {
+            var previousIndex = -1;
+            var previousEnd = 0L;
+            for (var i = 0; i < 600; i++)
+            {
+                var line = (i % 4) switch
+                {
+                    0 => $"{20 + (i % 50)}, State-gov, <=50K",
+                    1 => $"{i}.5,\"Married, \"\"civ\"\"\",>50K",
+                    2 => $" ?, Überstunden-gov ✓ 日本, <=50K",
+                    _ => $"-{i}e3,,",
+                };
+                var start = file.WrittenCount;
+                var length = (int)System.Text.EncodingExtensions.GetBytes(System.Text.Encoding.UTF8, line.AsSpan(), file);
+                file.Write(i % 3 == 0 ? "\r\n"u8 : "\n"u8);
+                if (i % 10 == 5)
+                {
+                    file.Write("# skipped\n"u8);
+                    continue;
+                }
+                var index = (s * 1000) + i;
+                var score = new ModelScore(i * 0.001 - 0.3, i % 3 == 0 ? null : i / 700.0, i % 5 == 0 ? null : ">50K");
+                var findings = i % 7 == 0 ? """[{"field":"age","message":"x"}]""" : null;
+                PredictionBlockFormat.Row(inline[s], index, line, score, findings);
+                PredictionBlockFormat.RowByReference(byReference[s], ref previousIndex, ref previousEnd, index, i % 9 == 0 ? -1 : start, length, line, score, findings);
+                rows++;
+            }
+        }
+        var header = PredictionBlockFormat.Header(Columns, Dropped, ["?"]);
+        var byReferencePayload = new ArrayBufferWriter<byte>();
+        PredictionBlockFormat.ComposeByReference(header, rows, [byReference[0].WrittenMemory, byReference[1].WrittenMemory], byReferencePayload);
+        return (rows, file.WrittenSpan.ToArray(), PredictionBlockFormat.Compose(header, rows, [inline[0].WrittenMemory, inline[1].WrittenMemory]), byReferencePayload.WrittenSpan.ToArray());
     }
 }
