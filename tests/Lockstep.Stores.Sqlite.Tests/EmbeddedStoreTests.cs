@@ -139,6 +139,27 @@ public sealed class EmbeddedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_prediction_log_numbered_with_autoincrement_is_rebuilt_without_it_and_keeps_its_rows_and_numbers()
+    {
+        const string Row = "INSERT INTO predictions (request_id, row_index, at, model, version, bundle_hash, input_json, output_json, findings_json, latency_us, source) VALUES ('r', 0, '2026-11-24T00:00:00Z', 'm', 1, 'h', '{}', '{}', NULL, 5, 'http'); ";
+        await using (var store = await EmbeddedStore.OpenAsync(_root, create: true, default))
+        {
+            // the log as migrations 4 and 5 made it, before migration 7, with rows 1 and 3 left
+            await ScalarAsync(store, "DROP TABLE predictions; " + Migrations.PredictionLogMigration.PredictionLog.Sql + Migrations.PredictionLogMigration.PredictionBlocks.Sql + " SELECT 1");
+            await ScalarAsync(store, Row + Row + Row + "DELETE FROM predictions WHERE seq = 2; DELETE FROM schema_migrations WHERE version = 7; PRAGMA user_version = 6; SELECT 1");
+            (await ScalarAsync(store, "SELECT seq FROM sqlite_sequence WHERE name = 'predictions'")).ShouldBe(3);
+        }
+        SqliteConnection.ClearAllPools();
+        await using var again = await EmbeddedStore.OpenAsync(_root, create: false, default);
+        (await ScalarAsync(again, "SELECT group_concat(seq) = '1,3' FROM (SELECT seq FROM predictions ORDER BY seq)")).ShouldBe(1);
+        (await ScalarAsync(again, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'predictions' AND sql LIKE '%AUTOINCREMENT%'")).ShouldBe(0);
+        (await ScalarAsync(again, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'predictions_model_at'")).ShouldBe(1);
+        (await ScalarAsync(again, "SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'predictions'")).ShouldBe(0);
+        (await ScalarAsync(again, Row + "SELECT MAX(seq) FROM predictions")).ShouldBe(4);
+        (await ScalarAsync(again, "SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'predictions'")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_store_with_a_newer_migration_row_but_an_older_header_is_still_refused()
     {
         await using (var store = await EmbeddedStore.OpenAsync(_root, create: true, default))

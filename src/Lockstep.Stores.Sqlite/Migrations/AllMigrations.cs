@@ -11,6 +11,7 @@ public static class AllMigrations
         PredictionLogMigration.PredictionLog,
         PredictionLogMigration.PredictionBlocks,
         PredictionLogMigration.PredictionInputs,
+        PredictionLogMigration.PredictionSequence,
     ];
 
     /// <summary>
