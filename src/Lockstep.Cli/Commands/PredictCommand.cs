@@ -14,7 +14,7 @@ internal static class PredictCommand
     public static Command Create()
     {
         var target = new Argument<string>("MODEL") { Description = "NAME@ALIAS, NAME@VERSION or a bundle file (.lsb)" };
-        var input = new Option<string>("--input", "-i") { Description = "CSV file to score (first line: column names, unless --columns)", Required = true };
+        var input = new Option<string>("--input", "-i") { Description = "CSV file to score, or a gzip of one (first line: column names, unless --columns)", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "CSV to write: row,score,probability,label,findings", Required = true };
         var columns = new Option<string?>("--columns") { Description = "Comma-separated column names for a file without a header line" };
         var na = new Option<string[]>("--na") { Description = "Cell values meaning missing (besides the empty cell)", DefaultValueFactory = _ => ["?"], AllowMultipleArgumentsPerToken = true };

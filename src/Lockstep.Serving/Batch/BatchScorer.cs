@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Text;
 using Lockstep.Errors;
 using Lockstep.Serving.Logging;
@@ -63,16 +64,27 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         {
             // What StreamReader(path, UTF8, true, options) opens, with the stream at hand to store.
             var file = new FileStream(inputPath, new FileStreamOptions { BufferSize = 1 << 16, Options = FileOptions.SequentialScan });
+            Stream source = file;
             try
             {
-                stored = Inputs is null ? null : StoredInput.TryStart(Inputs, file, inputPath, runId, cancellationToken);
+                if (IsGzip(file))
+                {
+                    // Read as `lockstep ingest` reads it (gzip known by its magic bytes, not the
+                    // name). Its lines are logged inline (format 2): their positions lie in the
+                    // decompressed text, not in the stored file.
+                    source = new GZipStream(file, CompressionMode.Decompress);
+                }
+                else
+                {
+                    stored = Inputs is null ? null : StoredInput.TryStart(Inputs, file, inputPath, runId, cancellationToken);
+                }
             }
             catch
             {
                 file.Dispose();
                 throw;
             }
-            input = new StreamReader(file, Encoding.UTF8, true);
+            input = new StreamReader(source, Encoding.UTF8, true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -333,6 +345,17 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         return block;
     }
 
+    /// <summary>True when a seekable input starts with gzip's magic bytes (a pipe is read as text).</summary>
+    private static bool IsGzip(FileStream file)
+    {
+        if (!file.CanSeek)
+        {
+            return false;
+        }
+        Span<byte> head = stackalloc byte[2];
+        return RandomAccess.Read(file.SafeFileHandle, head, 0) == 2 && head[0] == 0x1F && head[1] == 0x8B;
+    }
+
     private sealed record Chunk(BatchWorker[] Workers, int Slices, long FirstRow, SliceScheduler.Work Work);
 
     /// <summary>The reading position and counts of one run (touched by the scoring call's own thread only).</summary>
@@ -377,6 +400,19 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
 
         /// <summary>Reads the next chunk's data lines (skipping empty and comment lines; the first line is the header when the columns were not given).</summary>
         public void Read(LineChunk lines)
+        {
+            try
+            {
+                ReadLines(lines);
+            }
+            catch (InvalidDataException e)
+            {
+                // Only a gzip input's decompression throws this: the file is damaged or cut short.
+                throw new LockstepException($"{Context.InputPath} line {_lineNumber + 1}: the gzip data is damaged or cut short ({e.Message.TrimEnd('.')}); compress the file again or score it uncompressed", e);
+            }
+        }
+
+        private void ReadLines(LineChunk lines)
         {
             // Per-line reads go through a 64 KiB buffer synchronously: an await per line costs
             // more than the line; the file handles are the async boundary.

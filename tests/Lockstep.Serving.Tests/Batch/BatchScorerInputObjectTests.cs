@@ -66,6 +66,47 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_gzip_file_is_scored_as_its_text_and_logged_inline_and_a_damaged_one_is_named()
+    {
+        var plain = TestBundles.DataPath("adult", "adult.test");
+        var packed = Path.Combine(_root, "adult.test.data");  // gzip known by its bytes, not its name
+        await using (var target = File.Create(packed))
+        await using (var gzip = new System.IO.Compression.GZipStream(target, System.IO.Compression.CompressionLevel.Fastest))
+        await using (var source = File.OpenRead(plain))
+        {
+            await source.CopyToAsync(gzip);
+        }
+
+        var fromPlain = await ScoreAsync(plain, "plain.csv");
+        var fromGzip = await ScoreAsync(packed, "gzip.csv");
+
+        fromGzip.Scored.ShouldBe(fromPlain.Scored);
+        (await File.ReadAllTextAsync(Path.Combine(_root, "gzip.csv"))).ShouldBe(await File.ReadAllTextAsync(Path.Combine(_root, "plain.csv")));
+        // Its lines' positions lie in the decompressed text: carried in the blocks, no object named.
+        (await FormatsAsync(fromGzip.RunId)).ShouldBe([PredictionBlockFormat.CompressedVersion]);
+        (await InputOfAsync(fromGzip.RunId)).ShouldBeNull();
+        var lines = await new PredictionLogReader(_store.Database, _store.Objects).ReadAsync(new PredictionQuery(), default)
+            .Where(r => r.RequestId == fromGzip.RunId).CountAsync();
+        ((long)lines).ShouldBe(fromGzip.Scored);
+
+        // Damaged where every line still decodes: the trailer's checksum of the text.
+        var bytes = await File.ReadAllBytesAsync(packed);
+        bytes[^8] ^= 0x5A;
+        var damaged = Path.Combine(_root, "damaged.gz");
+        await File.WriteAllBytesAsync(damaged, bytes);
+        var e = await Should.ThrowAsync<LockstepException>(() => ScoreAsync(damaged, "damaged.csv"));
+        e.Message.ShouldContain(damaged);
+        e.Message.ShouldContain("gzip data is damaged");
+        File.Exists(Path.Combine(_root, "damaged.csv")).ShouldBeFalse();
+
+        // Cut short in the middle of its compressed data.
+        var cut = Path.Combine(_root, "cut.gz");
+        await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length / 2)]);
+        var c = await Should.ThrowAsync<LockstepException>(() => ScoreAsync(cut, "cut.csv"));
+        c.Message.ShouldContain(cut);
+    }
+
+    [Fact]
     public async Task Lines_the_decoder_repaired_are_logged_inline_and_read_back_as_scored()
     {
         // A Latin-1 "é" (not UTF-8): the reader sees U+FFFD, whose bytes in the file are unknown, so
