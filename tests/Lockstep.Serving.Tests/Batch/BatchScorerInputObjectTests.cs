@@ -1,42 +1,18 @@
 using System.Text;
 using Lockstep.Errors;
 using Lockstep.Hashing;
-using Lockstep.ML.Bundles;
 using Lockstep.Serving.Batch;
 using Lockstep.Serving.Logging;
-using Lockstep.Serving.Scoring;
 using Lockstep.Serving.Tests.Support;
-using Lockstep.Stores.Sqlite;
 using Shouldly;
 using Xunit;
 
 namespace Lockstep.Serving.Tests.Batch;
 
 /// <summary>Format 3: a run's input file stored once in the object store, its blocks referring to the lines by position.</summary>
-public sealed class BatchScorerInputObjectTests : IAsyncLifetime
+public sealed class BatchScorerInputObjectTests() : BatchStoreTest("lockstep-batch-ref-")
 {
     private const string Header = "age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income";
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "lockstep-batch-ref-" + Guid.NewGuid().ToString("N"));
-    private EmbeddedStore _store = null!;
-    private PredictionLog _log = null!;
-    private IScoringModel _model = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = await EmbeddedStore.OpenAsync(_root, true, CancellationToken.None);
-        _log = PredictionLog.Open(_store.Database.Path);
-        var bundle = Path.Combine(_root, "adult.lsb");
-        await File.WriteAllBytesAsync(bundle, TestBundles.V1);
-        var source = new BundleFileSource(bundle, "adult", BundleLoadOptions.Strict);
-        _model = await source.LoadAsync(await source.ResolveAsync(default), default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _log.DisposeAsync();
-        await _store.DisposeAsync();
-        Directory.Delete(_root, true);
-    }
 
     [Fact]
     public async Task A_run_logged_by_reference_lists_and_exports_exactly_what_a_run_logged_inline_does()
@@ -48,7 +24,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
         lines.Insert(200, "# a comment line");
         lines.Add("39, \"State-gov\", 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, Côte-d'Ivoire, <=50K.");
         lines.Add("390, Space-gov, -5, Bachelors, 13.5, Never-married, ?, Not-in-family, White, Male, 2174, 0, 40, \"日本, \"\"Tokyo\"\"\", <=50K.");
-        var input = Path.Combine(_root, "mixed.csv");
+        var input = Path.Combine(Root, "mixed.csv");
         await File.WriteAllTextAsync(input, string.Join("\r\n", lines), new UTF8Encoding(true));
 
         var (byReference, inline) = await BothWaysAsync(input);
@@ -60,7 +36,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
         (await FormatsAsync(inline.Result.RunId)).ShouldBe([PredictionBlockFormat.CompressedVersion]);
         var hash = await ContentHasher.HashFileAsync(input, default);
         (await InputOfAsync(byReference.Result.RunId)).ShouldBe(hash.Hex);
-        _store.Objects.Exists(hash).ShouldBeTrue();
+        Store.Objects.Exists(hash).ShouldBeTrue();
         // The rows keep only their answers and positions: smaller than the compressed lines.
         byReference.Bytes.ShouldBeLessThan(inline.Bytes);
     }
@@ -69,7 +45,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
     public async Task A_gzip_file_is_scored_as_its_text_and_logged_inline_and_a_damaged_one_is_named()
     {
         var plain = TestBundles.DataPath("adult", "adult.test");
-        var packed = Path.Combine(_root, "adult.test.data");  // gzip known by its bytes, not its name
+        var packed = Path.Combine(Root, "adult.test.data");  // gzip known by its bytes, not its name
         await using (var target = File.Create(packed))
         await using (var gzip = new System.IO.Compression.GZipStream(target, System.IO.Compression.CompressionLevel.Fastest))
         await using (var source = File.OpenRead(plain))
@@ -81,26 +57,26 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
         var fromGzip = await ScoreAsync(packed, "gzip.csv");
 
         fromGzip.Scored.ShouldBe(fromPlain.Scored);
-        (await File.ReadAllTextAsync(Path.Combine(_root, "gzip.csv"))).ShouldBe(await File.ReadAllTextAsync(Path.Combine(_root, "plain.csv")));
+        (await File.ReadAllTextAsync(Path.Combine(Root, "gzip.csv"))).ShouldBe(await File.ReadAllTextAsync(Path.Combine(Root, "plain.csv")));
         // Its lines' positions lie in the decompressed text: carried in the blocks, no object named.
         (await FormatsAsync(fromGzip.RunId)).ShouldBe([PredictionBlockFormat.CompressedVersion]);
         (await InputOfAsync(fromGzip.RunId)).ShouldBeNull();
-        var lines = await new PredictionLogReader(_store.Database, _store.Objects).ReadAsync(new PredictionQuery(), default)
+        var lines = await new PredictionLogReader(Store.Database, Store.Objects).ReadAsync(new PredictionQuery(), default)
             .Where(r => r.RequestId == fromGzip.RunId).CountAsync();
         ((long)lines).ShouldBe(fromGzip.Scored);
 
         // Damaged where every line still decodes: the trailer's checksum of the text.
         var bytes = await File.ReadAllBytesAsync(packed);
         bytes[^8] ^= 0x5A;
-        var damaged = Path.Combine(_root, "damaged.gz");
+        var damaged = Path.Combine(Root, "damaged.gz");
         await File.WriteAllBytesAsync(damaged, bytes);
         var e = await Should.ThrowAsync<LockstepException>(() => ScoreAsync(damaged, "damaged.csv"));
         e.Message.ShouldContain(damaged);
         e.Message.ShouldContain("gzip data is damaged");
-        File.Exists(Path.Combine(_root, "damaged.csv")).ShouldBeFalse();
+        File.Exists(Path.Combine(Root, "damaged.csv")).ShouldBeFalse();
 
         // Cut short in the middle of its compressed data.
-        var cut = Path.Combine(_root, "cut.gz");
+        var cut = Path.Combine(Root, "cut.gz");
         await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length / 2)]);
         var c = await Should.ThrowAsync<LockstepException>(() => ScoreAsync(cut, "cut.csv"));
         c.Message.ShouldContain(cut);
@@ -127,7 +103,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
             }
             bytes.Add((byte)'\n');
         }
-        var input = Path.Combine(_root, "latin1.csv");
+        var input = Path.Combine(Root, "latin1.csv");
         await File.WriteAllBytesAsync(input, [.. bytes]);
 
         var (byReference, inline) = await BothWaysAsync(input);
@@ -142,7 +118,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
     public async Task A_utf16_file_is_logged_with_its_lines_inline_and_reads_back_the_same()
     {
         var rows = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => l.Length > 0 && !l.StartsWith('|') && !l.StartsWith('#')).Take(500).ToList();
-        var input = Path.Combine(_root, "utf16.csv");
+        var input = Path.Combine(Root, "utf16.csv");
         await File.WriteAllLinesAsync(input, rows, Encoding.Unicode);
 
         var (byReference, inline) = await BothWaysAsync(input);
@@ -162,9 +138,9 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
         var hash = await InputOfAsync(first.RunId);
         hash.ShouldNotBeNull();
         (await InputOfAsync(second.RunId)).ShouldBe(hash);
-        _store.Objects.List().Select(h => h.Hex).ShouldBe([hash]);
-        (await _store.Metadata.GetReferencedObjectsAsync(default)).Select(h => h.Hex).ShouldContain(hash);
-        var health = await new PredictionLogReader(_store.Database, _store.Objects).CheckAsync(default);
+        Store.Objects.List().Select(h => h.Hex).ShouldBe([hash]);
+        (await Store.Metadata.GetReferencedObjectsAsync(default)).Select(h => h.Hex).ShouldContain(hash);
+        var health = await new PredictionLogReader(Store.Database, Store.Objects).CheckAsync(default);
         health.Damaged.ShouldBeEmpty();
         health.Predictions.ShouldBe(first.Scored + second.Scored);
     }
@@ -172,21 +148,21 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_input_object_is_a_store_error_naming_the_object_and_the_run_and_verify_reports_it()
     {
-        var input = Path.Combine(_root, "small.csv");
+        var input = Path.Combine(Root, "small.csv");
         var rows = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => l.Length > 0 && !l.StartsWith('|') && !l.StartsWith('#')).Take(300).ToList();
         await File.WriteAllLinesAsync(input, rows);
         var result = await ScoreAsync(input, "small-out.csv");
         var hash = ContentHash.Parse((await InputOfAsync(result.RunId))!);
-        await _store.Objects.DeleteAsync(hash, default);
+        await Store.Objects.DeleteAsync(hash, default);
 
         var error = await Should.ThrowAsync<StoreException>(async () =>
-            await new PredictionLogReader(_store.Database, _store.Objects).ReadAsync(new PredictionQuery(), default).ToListAsync());
+            await new PredictionLogReader(Store.Database, Store.Objects).ReadAsync(new PredictionQuery(), default).ToListAsync());
         error.Message.ShouldContain(hash.Hex);
         error.Message.ShouldContain(result.RunId);
         error.Message.ShouldContain("missing");
         error.Message.ShouldContain("lockstep verify");
 
-        var health = await new PredictionLogReader(_store.Database, _store.Objects).CheckAsync(default);
+        var health = await new PredictionLogReader(Store.Database, Store.Objects).CheckAsync(default);
         health.Damaged.Count.ShouldBe(1);
         health.Damaged[0].ShouldContain(hash.Hex);
         health.Damaged[0].ShouldContain(result.RunId);
@@ -195,32 +171,32 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
     [Fact]
     public async Task A_file_changed_before_its_first_block_is_committed_is_refused_by_name_and_nothing_is_logged()
     {
-        var input = Path.Combine(_root, "growing.csv");
+        var input = Path.Combine(Root, "growing.csv");
         File.Copy(TestBundles.DataPath("adult", "adult.test"), input);
-        var scorer = new BatchScorer(_model, _log, TimeProvider.System)
+        var scorer = new BatchScorer(Model, Log, TimeProvider.System)
         {
-            Inputs = _store.Objects,
+            Inputs = Store.Objects,
             OnOpened = () => File.AppendAllText(input, "39, State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.\n"),
         };
 
-        var error = await Should.ThrowAsync<LockstepException>(() => scorer.ScoreAsync(input, Path.Combine(_root, "growing-out.csv"), Options(), default));
+        var error = await Should.ThrowAsync<LockstepException>(() => scorer.ScoreAsync(input, Path.Combine(Root, "growing-out.csv"), Options(), default));
 
         error.Message.ShouldContain(input);
         error.Message.ShouldContain("changed while it was scored");
         (await CountAsync("SELECT count(*) FROM predictions")).ShouldBe(0);
         (await CountAsync("SELECT count(*) FROM prediction_inputs")).ShouldBe(0);
-        File.Exists(Path.Combine(_root, "growing-out.csv")).ShouldBeFalse();
+        File.Exists(Path.Combine(Root, "growing-out.csv")).ShouldBeFalse();
     }
 
     [Fact]
     public async Task A_file_changed_after_blocks_were_committed_is_refused_and_its_committed_blocks_are_removed()
     {
-        var input = Path.Combine(_root, "touched.csv");
+        var input = Path.Combine(Root, "touched.csv");
         File.Copy(TestBundles.DataPath("adult", "adult.test"), input);
         var committed = 0;
-        var scorer = new BatchScorer(_model, _log, TimeProvider.System)
+        var scorer = new BatchScorer(Model, Log, TimeProvider.System)
         {
-            Inputs = _store.Objects,
+            Inputs = Store.Objects,
             OnCommitted = n =>
             {
                 if (n >= 1 && committed == 0)
@@ -231,7 +207,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
             },
         };
 
-        var error = await Should.ThrowAsync<LockstepException>(() => scorer.ScoreAsync(input, Path.Combine(_root, "touched-out.csv"), Options(), default));
+        var error = await Should.ThrowAsync<LockstepException>(() => scorer.ScoreAsync(input, Path.Combine(Root, "touched-out.csv"), Options(), default));
 
         committed.ShouldBeGreaterThan(0);
         error.Message.ShouldContain(input);
@@ -243,31 +219,31 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
     [Fact]
     public async Task No_block_is_committed_before_the_input_object_is_in_the_store()
     {
-        var input = Path.Combine(_root, "slow.csv");
+        var input = Path.Combine(Root, "slow.csv");
         File.Copy(TestBundles.DataPath("adult", "adult.test"), input);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var slow = new SlowPut(_store.Objects, release.Task);
-        var scoring = new BatchScorer(_model, _log, TimeProvider.System) { Inputs = slow }.ScoreAsync(input, Path.Combine(_root, "slow-out.csv"), Options(), default);
+        var slow = new SlowPut(Store.Objects, release.Task);
+        var scoring = new BatchScorer(Model, Log, TimeProvider.System) { Inputs = slow }.ScoreAsync(input, Path.Combine(Root, "slow-out.csv"), Options(), default);
 
         // The first block is queued (scored and handed to the log) while the object is still being written.
         await slow.Started;
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (_log.Backlog == 0 && waited.Elapsed < TimeSpan.FromMinutes(1))
+        while (Log.Backlog == 0 && waited.Elapsed < TimeSpan.FromMinutes(1))
         {
             await Task.Delay(5);
         }
-        _log.Backlog.ShouldBeGreaterThan(0);
+        Log.Backlog.ShouldBeGreaterThan(0);
         await Task.Delay(200);
         (await CountAsync("SELECT count(*) FROM predictions")).ShouldBe(0);
         (await CountAsync("SELECT count(*) FROM prediction_inputs")).ShouldBe(0);
-        _store.Objects.List().ShouldBeEmpty();
+        Store.Objects.List().ShouldBeEmpty();
         scoring.IsCompleted.ShouldBeFalse();
 
         release.SetResult();
         var result = await scoring;
 
         var hash = await InputOfAsync(result.RunId);
-        _store.Objects.List().Select(h => h.Hex).ShouldBe([hash]);
+        Store.Objects.List().Select(h => h.Hex).ShouldBe([hash]);
         (await CountAsync("SELECT sum(block_rows) FROM predictions")).ShouldBe(result.Scored);
     }
 
@@ -275,7 +251,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
         new() { Columns = columns ?? TestBundles.AdultColumns, Drop = drop ?? ["income"], FlagInvalid = true };
 
     private Task<BatchResult> ScoreAsync(string input, string output) =>
-        new BatchScorer(_model, _log, TimeProvider.System) { Inputs = _store.Objects }.ScoreAsync(input, Path.Combine(_root, output), Options(), default);
+        new BatchScorer(Model, Log, TimeProvider.System) { Inputs = Store.Objects }.ScoreAsync(input, Path.Combine(Root, output), Options(), default);
 
     /// <summary>The file scored by reference and inline (format 2): each run's output, CSV export (request id and time made equal) and block bytes.</summary>
     private async Task<(Run ByReference, Run Inline)> BothWaysAsync(string input, IReadOnlyList<string>? columns = null, IReadOnlyList<string>? drop = null)
@@ -283,10 +259,10 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
         var runs = new List<Run>();
         foreach (var byReference in new[] { true, false })
         {
-            var output = Path.Combine(_root, $"out-{byReference}.csv");
-            var scorer = new BatchScorer(_model, _log, TimeProvider.System) { Inputs = byReference ? _store.Objects : null };
+            var output = Path.Combine(Root, $"out-{byReference}.csv");
+            var scorer = new BatchScorer(Model, Log, TimeProvider.System) { Inputs = byReference ? Store.Objects : null };
             var result = await scorer.ScoreAsync(input, output, Options(columns, drop), default);
-            var records = new PredictionLogReader(_store.Database, _store.Objects).ReadAsync(new PredictionQuery(), default)
+            var records = new PredictionLogReader(Store.Database, Store.Objects).ReadAsync(new PredictionQuery(), default)
                 .Where(r => r.RequestId == result.RunId)
                 .Select(r => r with { RequestId = "run", At = DateTimeOffset.UnixEpoch });
             using var csv = new MemoryStream();
@@ -299,7 +275,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
 
     private async Task<byte[]> FormatsAsync(string runId)
     {
-        await using var connection = await _store.Database.OpenConnectionAsync(default);
+        await using var connection = await Store.Database.OpenConnectionAsync(default);
         await using var formats = connection.CreateCommand();
         formats.CommandText = "SELECT DISTINCT substr(block, 1, 1) FROM predictions WHERE request_id = $r";
         formats.Parameters.AddWithValue("$r", runId);
@@ -314,7 +290,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
 
     private async Task<string?> InputOfAsync(string runId)
     {
-        await using var connection = await _store.Database.OpenConnectionAsync(default);
+        await using var connection = await Store.Database.OpenConnectionAsync(default);
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT object_hash FROM prediction_inputs WHERE request_id = $r";
         cmd.Parameters.AddWithValue("$r", runId);
@@ -323,7 +299,7 @@ public sealed class BatchScorerInputObjectTests : IAsyncLifetime
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var connection = await _store.Database.OpenConnectionAsync(default);
+        await using var connection = await Store.Database.OpenConnectionAsync(default);
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         return Convert.ToInt64(await cmd.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);

@@ -1,45 +1,22 @@
-using Lockstep.ML.Bundles;
 using Lockstep.Serving.Batch;
 using Lockstep.Serving.Logging;
 using Lockstep.Serving.Scoring;
 using Lockstep.Serving.Tests.Support;
-using Lockstep.Stores.Sqlite;
 using Shouldly;
 using Xunit;
 
 namespace Lockstep.Serving.Tests.Batch;
 
-public sealed class BatchScorerTests : IAsyncLifetime
+public sealed class BatchScorerTests() : BatchStoreTest("lockstep-batch-")
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "lockstep-batch-" + Guid.NewGuid().ToString("N"));
-    private EmbeddedStore _store = null!;
-    private PredictionLog _log = null!;
-    private IScoringModel _model = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = await EmbeddedStore.OpenAsync(_root, true, CancellationToken.None);
-        _log = PredictionLog.Open(_store.Database.Path);
-        var bundle = Path.Combine(_root, "adult.lsb");
-        await File.WriteAllBytesAsync(bundle, TestBundles.V1);
-        var source = new BundleFileSource(bundle, "adult", BundleLoadOptions.Strict);
-        _model = await source.LoadAsync(await source.ResolveAsync(default), default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _log.DisposeAsync();
-        await _store.DisposeAsync();
-        Directory.Delete(_root, true);
-    }
 
     [Fact]
     public async Task Adult_test_is_scored_row_for_row_and_every_scored_row_is_logged()
     {
-        var output = Path.Combine(_root, "scores.csv");
+        var output = Path.Combine(Root, "scores.csv");
         var options = new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"] };
 
-        var result = await new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(TestBundles.DataPath("adult", "adult.test"), output, options, default);
+        var result = await new BatchScorer(Model, Log, TimeProvider.System).ScoreAsync(TestBundles.DataPath("adult", "adult.test"), output, options, default);
 
         result.Rows.ShouldBe(16281);
         (result.Scored + result.Invalid).ShouldBe(result.Rows);
@@ -55,20 +32,20 @@ public sealed class BatchScorerTests : IAsyncLifetime
         }
         result.Scoring.ShouldBeGreaterThan(TimeSpan.Zero);
         result.Scoring.ShouldBeLessThanOrEqualTo(result.Elapsed);
-        var logged = await new PredictionLogReader(_store.Database).CountAsync(new PredictionQuery(Model: "adult"), default);
+        var logged = await new PredictionLogReader(Store.Database).CountAsync(new PredictionQuery(Model: "adult"), default);
         logged.ShouldBe(result.Scored);
     }
 
     [Fact]
     public async Task Rows_that_fail_validation_are_written_with_their_findings_and_not_scored()
     {
-        var input = Path.Combine(_root, "in.csv");
+        var input = Path.Combine(Root, "in.csv");
         await File.WriteAllTextAsync(input, "age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country\n"
             + "39,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States\n"
             + "abc,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States\n");
-        var output = Path.Combine(_root, "out.csv");
+        var output = Path.Combine(Root, "out.csv");
 
-        var result = await new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions(), default);
+        var result = await new BatchScorer(Model, Log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions(), default);
 
         (result.Rows, result.Scored, result.Invalid).ShouldBe((2, 1, 1));
         var lines = await File.ReadAllLinesAsync(output);
@@ -79,7 +56,7 @@ public sealed class BatchScorerTests : IAsyncLifetime
     [Fact]
     public async Task A_line_with_the_wrong_number_of_cells_is_reported_by_its_line_number_even_when_a_later_slice_also_has_one()
     {
-        var input = Path.Combine(_root, "bad.csv");
+        var input = Path.Combine(Root, "bad.csv");
         var good = "39,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States";
         var lines = new List<string> { "age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country" };
         for (var i = 0; i < 2000; i++)
@@ -89,17 +66,17 @@ public sealed class BatchScorerTests : IAsyncLifetime
         await File.WriteAllLinesAsync(input, lines);
 
         var error = await Should.ThrowAsync<Lockstep.Errors.LockstepException>(() =>
-            new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(input, Path.Combine(_root, "bad-out.csv"), new BatchOptions(), default));
+            new BatchScorer(Model, Log, TimeProvider.System).ScoreAsync(input, Path.Combine(Root, "bad-out.csv"), new BatchOptions(), default));
 
         error.Message.ShouldContain("line 302: 15 cells, but the header has 14 columns");
-        File.Exists(Path.Combine(_root, "bad-out.csv")).ShouldBeFalse();
-        File.Exists(Path.Combine(_root, "bad-out.csv.tmp")).ShouldBeFalse();
+        File.Exists(Path.Combine(Root, "bad-out.csv")).ShouldBeFalse();
+        File.Exists(Path.Combine(Root, "bad-out.csv.tmp")).ShouldBeFalse();
     }
 
     [Fact]
     public async Task Batch_predictions_read_back_one_per_row_with_the_raw_row_and_the_answer_as_json_though_logged_as_blocks()
     {
-        var input = Path.Combine(_root, "blocks.csv");
+        var input = Path.Combine(Root, "blocks.csv");
         var header = "age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income";
         var lines = new List<string> { header };
         for (var i = 0; i < 5000; i++)
@@ -110,11 +87,11 @@ public sealed class BatchScorerTests : IAsyncLifetime
                 : $"{30 + (i % 40)}, ?,1234.5,\"Some-college\",10,\"Married, \"\"civ\"\"\",Sales,Husband,Black,Female,0,0,45,Peru,>50K");
         }
         await File.WriteAllLinesAsync(input, lines);
-        var output = Path.Combine(_root, "blocks-out.csv");
+        var output = Path.Combine(Root, "blocks-out.csv");
 
-        var result = await new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions { Drop = ["income"], FlagInvalid = true }, default);
+        var result = await new BatchScorer(Model, Log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions { Drop = ["income"], FlagInvalid = true }, default);
 
-        var logged = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(Model: "adult"), default).Where(r => r.RequestId == result.RunId).ToListAsync();
+        var logged = await new PredictionLogReader(Store.Database).ReadAsync(new PredictionQuery(Model: "adult"), default).Where(r => r.RequestId == result.RunId).ToListAsync();
         logged.Count.ShouldBe((int)result.Scored);
         logged.Select(r => r.RowIndex).ShouldBe(Enumerable.Range(0, 5000));
         logged[0].InputJson.ShouldBe("""{"age":20,"workclass":"State-gov","fnlwgt":77516,"education":"Bachelors","education-num":13,"marital-status":"Never-married","occupation":"Adm-clerical","relationship":"Not-in-family","race":"White","sex":"Male","capital-gain":2174,"capital-loss":0,"hours-per-week":40,"native-country":"United-States"}""");
@@ -130,7 +107,7 @@ public sealed class BatchScorerTests : IAsyncLifetime
             r.OutputJson.ShouldBe(ScoreJson.Output(score, new System.Buffers.ArrayBufferWriter<byte>()));
             (r.Model, r.Source, r.LatencyMicros).ShouldBe(("adult", "batch", 0L));
         }
-        var firstFive = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(Model: "adult", Limit: 5), default).ToListAsync();
+        var firstFive = await new PredictionLogReader(Store.Database).ReadAsync(new PredictionQuery(Model: "adult", Limit: 5), default).ToListAsync();
         firstFive.Select(r => r.RowIndex).ShouldBe(logged.Take(5).Select(r => r.RowIndex));
     }
 
@@ -140,12 +117,12 @@ public sealed class BatchScorerTests : IAsyncLifetime
         // Pins the output text to the model's own answer formatted the plain way (string "R"
         // formatting, label quoted only when it must be), independently of the scorer's UTF-8
         // writer: the first 600 clean adult.test rows.
-        var input = Path.Combine(_root, "golden.csv");
+        var input = Path.Combine(Root, "golden.csv");
         var rows = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => l.Length > 0 && !l.StartsWith('#') && !l.StartsWith('|')).Take(600).ToList();
         await File.WriteAllLinesAsync(input, rows);
-        var output = Path.Combine(_root, "golden-out.csv");
+        var output = Path.Combine(Root, "golden-out.csv");
 
-        await new BatchScorer(_model, _log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"] }, default);
+        await new BatchScorer(Model, Log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"] }, default);
 
         var lines = await File.ReadAllLinesAsync(output);
         lines.Length.ShouldBe(rows.Count + 1);
@@ -163,12 +140,12 @@ public sealed class BatchScorerTests : IAsyncLifetime
                 }
             }
             var findings = new List<FieldFinding>();
-            _model.Validate(row, i, findings);
+            Model.Validate(row, i, findings);
             if (findings.Count > 0)
             {
                 continue;
             }
-            var score = _model.Score(row);
+            var score = Model.Score(row);
             var label = score.Label!.Contains(',', StringComparison.Ordinal) ? "\"" + score.Label + "\"" : score.Label;
             lines[i + 1].ShouldBe($"{i},{score.Score.ToString("R", inv)},{score.Probability!.Value.ToString("R", inv)},{label},");
         }
@@ -180,7 +157,7 @@ public sealed class BatchScorerTests : IAsyncLifetime
         // adult.test, then rows that exercise each way out of the typed path: quotes, unknown and
         // missing categories, a number where text is expected and text where a number is, out of
         // range, a wrong cell count is left out (it stops the run).
-        var input = Path.Combine(_root, "parity.csv");
+        var input = Path.Combine(Root, "parity.csv");
         var lines = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => !l.StartsWith('|')).ToList();
         lines.AddRange(
         [
@@ -209,10 +186,10 @@ public sealed class BatchScorerTests : IAsyncLifetime
         var results = new List<(BatchResult Result, string Output, List<PredictionRecord> Logged)>();
         foreach (var (typed, flag) in new[] { (true, false), (false, false), (true, true), (false, true) })
         {
-            var output = Path.Combine(_root, $"parity-{typed}-{flag}.csv");
-            var scorer = new BatchScorer(_model, _log, TimeProvider.System) { TypedPath = typed };
+            var output = Path.Combine(Root, $"parity-{typed}-{flag}.csv");
+            var scorer = new BatchScorer(Model, Log, TimeProvider.System) { TypedPath = typed };
             var result = await scorer.ScoreAsync(input, output, new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"], FlagInvalid = flag }, default);
-            var logged = await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(), default).Where(r => r.RequestId == result.RunId).ToListAsync();
+            var logged = await new PredictionLogReader(Store.Database).ReadAsync(new PredictionQuery(), default).Where(r => r.RequestId == result.RunId).ToListAsync();
             results.Add((result, await File.ReadAllTextAsync(output), logged));
         }
 
@@ -232,7 +209,7 @@ public sealed class BatchScorerTests : IAsyncLifetime
     public async Task A_run_logged_compressed_lists_and_exports_the_same_predictions_as_a_run_logged_uncompressed_in_a_few_times_less_space()
     {
         // adult.test plus rows that take the dictionary path and rows with findings (flagged, so logged).
-        var input = Path.Combine(_root, "formats.csv");
+        var input = Path.Combine(Root, "formats.csv");
         var lines = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => !l.StartsWith('|')).ToList();
         lines.Add("39, \"State-gov\", 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K.");
         lines.Add("390, Space-gov, -5, Bachelors, 13.5, Never-married, ?, Not-in-family, White, Male, 2174, 0, 40, Atlantis, <=50K.");
@@ -240,15 +217,15 @@ public sealed class BatchScorerTests : IAsyncLifetime
         var runs = new List<(BatchResult Result, string Output, string Export, long Bytes)>();
         foreach (var compress in new[] { true, false })
         {
-            var output = Path.Combine(_root, $"formats-{compress}.csv");
-            var scorer = new BatchScorer(_model, _log, TimeProvider.System) { CompressLog = compress };
+            var output = Path.Combine(Root, $"formats-{compress}.csv");
+            var scorer = new BatchScorer(Model, Log, TimeProvider.System) { CompressLog = compress };
             var result = await scorer.ScoreAsync(input, output, new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"], FlagInvalid = true }, default);
-            var records = new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(), default)
+            var records = new PredictionLogReader(Store.Database).ReadAsync(new PredictionQuery(), default)
                 .Where(r => r.RequestId == result.RunId)
                 .Select(r => r with { RequestId = "run", At = DateTimeOffset.UnixEpoch });
             using var csv = new MemoryStream();
             (await PredictionExporter.WriteCsvAsync(records, csv, default)).ShouldBe(result.Scored);
-            await using var connection = await _store.Database.OpenConnectionAsync(default);
+            await using var connection = await Store.Database.OpenConnectionAsync(default);
             await using var sizes = connection.CreateCommand();
             sizes.CommandText = "SELECT sum(length(block)) FROM predictions WHERE request_id = $r";
             sizes.Parameters.AddWithValue("$r", result.RunId);
@@ -260,7 +237,7 @@ public sealed class BatchScorerTests : IAsyncLifetime
         compressed.Output.ShouldBe(raw.Output);
         compressed.Export.ShouldBe(raw.Export);
         compressed.Bytes.ShouldBeLessThan(raw.Bytes / 3);
-        await using (var connection = await _store.Database.OpenConnectionAsync(default))
+        await using (var connection = await Store.Database.OpenConnectionAsync(default))
         {
             await using var formats = connection.CreateCommand();
             formats.CommandText = "SELECT DISTINCT substr(block, 1, 1) FROM predictions WHERE request_id = $r";
@@ -272,7 +249,7 @@ public sealed class BatchScorerTests : IAsyncLifetime
     [Fact]
     public async Task A_damaged_block_in_the_store_is_a_store_error_naming_its_run_not_a_crash()
     {
-        var input = Path.Combine(_root, "damaged.csv");
+        var input = Path.Combine(Root, "damaged.csv");
         var rows = (await File.ReadAllLinesAsync(TestBundles.DataPath("adult", "adult.test"))).Where(l => l.Length > 0 && !l.StartsWith('|')).Take(300).ToList();
         await File.WriteAllLinesAsync(input, rows);
         // Cut the block short, as a disk fault or a foreign writer might; damage its column count to
@@ -286,9 +263,9 @@ public sealed class BatchScorerTests : IAsyncLifetime
         ];
         foreach (var (compress, damage) in new[] { true, false }.SelectMany(c => damages.Select(d => (c, d))))
         {
-            var result = await new BatchScorer(_model, _log, TimeProvider.System) { CompressLog = compress }
-                .ScoreAsync(input, Path.Combine(_root, "damaged-out.csv"), new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"] }, default);
-            await using (var connection = await _store.Database.OpenConnectionAsync(default))
+            var result = await new BatchScorer(Model, Log, TimeProvider.System) { CompressLog = compress }
+                .ScoreAsync(input, Path.Combine(Root, "damaged-out.csv"), new BatchOptions { Columns = TestBundles.AdultColumns, Drop = ["income"] }, default);
+            await using (var connection = await Store.Database.OpenConnectionAsync(default))
             {
                 await using var cut = connection.CreateCommand();
                 cut.CommandText = $"UPDATE predictions SET block = {damage} WHERE request_id = $r";
@@ -297,11 +274,11 @@ public sealed class BatchScorerTests : IAsyncLifetime
             }
 
             var error = await Should.ThrowAsync<Lockstep.Errors.StoreException>(async () =>
-                await new PredictionLogReader(_store.Database).ReadAsync(new PredictionQuery(), default).ToListAsync());
+                await new PredictionLogReader(Store.Database).ReadAsync(new PredictionQuery(), default).ToListAsync());
 
             error.Message.ShouldContain(result.RunId);
             error.Message.ShouldContain("damaged");
-            await using (var connection = await _store.Database.OpenConnectionAsync(default))
+            await using (var connection = await Store.Database.OpenConnectionAsync(default))
             {
                 await using var drop = connection.CreateCommand();
                 drop.CommandText = "DELETE FROM predictions WHERE request_id = $r";
