@@ -17,7 +17,6 @@ public sealed class PredictionLogReader(SqliteDatabase database, IObjectStore? o
     /// <summary>The block's input object, after the block's columns (see <see cref="Block"/>).</summary>
     private const string InputColumn = ", CASE WHEN block_rows IS NOT NULL THEN (SELECT object_hash FROM prediction_inputs i WHERE i.request_id = predictions.request_id) END";
 
-
     public async IAsyncEnumerable<PredictionRecord> ReadAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
