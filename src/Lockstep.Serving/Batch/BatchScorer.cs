@@ -88,7 +88,9 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new LockstepException($"cannot read the input file {inputPath}: {e.Message}", e);
+            throw new LockstepException(Directory.Exists(inputPath)
+                ? $"the input {inputPath} is a folder; give the CSV file to score"
+                : $"cannot read the input file {inputPath}: {e.Message}", e);
         }
         using var _ = input;
         var tmp = outputPath + ".tmp";
@@ -404,6 +406,10 @@ public sealed class BatchScorer(IScoringModel model, PredictionLog log, TimeProv
             try
             {
                 ReadLines(lines);
+                if (Ended && Context.Header is null)
+                {
+                    throw new LockstepException($"{Context.InputPath} has no header line (it holds no line but empty or comment ones): its first line must name the columns, or pass them with --columns");
+                }
             }
             catch (InvalidDataException e)
             {

@@ -54,6 +54,27 @@ public sealed class BatchScorerTests() : BatchStoreTest("lockstep-batch-")
     }
 
     [Fact]
+    public async Task An_input_without_a_header_line_or_a_folder_as_input_is_a_clear_error_and_leaves_no_output()
+    {
+        var output = Path.Combine(Root, "out.csv");
+        foreach (var content in new[] { "", "\n\n# only a comment\n" })
+        {
+            var input = Path.Combine(Root, "empty.csv");
+            await File.WriteAllTextAsync(input, content);
+            var e = await Should.ThrowAsync<Lockstep.Errors.LockstepException>(() =>
+                new BatchScorer(Model, Log, TimeProvider.System).ScoreAsync(input, output, new BatchOptions(), default));
+            e.Message.ShouldContain(input);
+            e.Message.ShouldContain("no header line");
+            File.Exists(output).ShouldBeFalse();
+        }
+
+        var folder = await Should.ThrowAsync<Lockstep.Errors.LockstepException>(() =>
+            new BatchScorer(Model, Log, TimeProvider.System).ScoreAsync(Root, output, new BatchOptions(), default));
+        folder.Message.ShouldBe($"the input {Root} is a folder; give the CSV file to score");
+        File.Exists(output).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_line_with_the_wrong_number_of_cells_is_reported_by_its_line_number_even_when_a_later_slice_also_has_one()
     {
         var input = Path.Combine(Root, "bad.csv");
