@@ -1,5 +1,4 @@
 using Lockstep.Data.Schemas;
-using Lockstep.ML.Bundles;
 using Lockstep.Serving.Scoring;
 using Lockstep.Serving.Tests.Support;
 using Shouldly;
@@ -9,7 +8,7 @@ namespace Lockstep.Serving.Tests.Scoring;
 
 public sealed class CleanRowCheckTests
 {
-    private static readonly DatasetSchema Expectations = ModelBundle.FromBytes(TestBundles.V1, "adult.lsb").Expectations;
+    private static readonly DatasetSchema Expectations = TestBundles.AdultExpectations;
 
     private static Dictionary<string, object?> Valid() => TestBundles.ValidAdultRow();
 

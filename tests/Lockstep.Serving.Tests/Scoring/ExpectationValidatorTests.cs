@@ -1,6 +1,5 @@
 using System.Globalization;
 using Lockstep.Data.Schemas;
-using Lockstep.ML.Bundles;
 using Lockstep.Serving.Scoring;
 using Lockstep.Serving.Tests.Support;
 using Shouldly;
@@ -10,7 +9,7 @@ namespace Lockstep.Serving.Tests.Scoring;
 
 public sealed class ExpectationValidatorTests
 {
-    private static readonly DatasetSchema Expectations = ModelBundle.FromBytes(TestBundles.V1, "adult.lsb").Expectations;
+    private static readonly DatasetSchema Expectations = TestBundles.AdultExpectations;
 
     private static Dictionary<string, object?> Valid() => TestBundles.ValidAdultRow();
 

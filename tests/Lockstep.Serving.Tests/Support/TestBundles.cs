@@ -1,3 +1,4 @@
+using Lockstep.Data.Schemas;
 using System.IO.Compression;
 using System.Text.Json;
 using Lockstep.ML;
@@ -28,6 +29,9 @@ internal static class TestBundles
 
     /// <summary>Version 1 of "adult".</summary>
     public static byte[] V1 => First.Value.Bundle.ToBytes();
+
+    /// <summary>V1's expectations (the schema a request is validated against).</summary>
+    public static DatasetSchema AdultExpectations => First.Value.Bundle.Expectations;
 
     /// <summary>The first row of adult.data as a client sends it (raw fields, no label): valid against V1's expectations.</summary>
     public static Dictionary<string, object?> ValidAdultRow() => new(StringComparer.Ordinal)
