@@ -95,7 +95,9 @@ internal sealed class CliSession : IAsyncDisposable
 
     private void TouchConsole() => _ = Console;
 
-    public Workspace Workspace => _workspace ??= Workspace.Find(Parse.GetValue(GlobalOptions.Workspace));
+    public Workspace Workspace => _workspace ??= Workspace.Find(
+        Parse.GetValue(GlobalOptions.Workspace),
+        Resident.ResidentContext.Current?.WorkingDirectory ?? Directory.GetCurrentDirectory());
 
     public async Task<EmbeddedStore> OpenStoreAsync(CancellationToken cancellationToken, bool create = false) =>
         _store ??= await EmbeddedStore.OpenAsync(Workspace.StorePath, create, cancellationToken).ConfigureAwait(false);

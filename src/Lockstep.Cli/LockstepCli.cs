@@ -59,6 +59,7 @@ public static class LockstepCli
         ("serve", ServeCommand.Create),
         ("predict", PredictCommand.Create),
         ("predictions", PredictionsCommand.Create),
+        ("resident", ResidentCommand.Create),
     ];
 
     /// <summary>
@@ -99,6 +100,11 @@ public static class LockstepCli
             try
             {
                 return await action(session, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (Resident.ResidentContext.Current is { RunStarted: false } resident)
+            {
+                // In the resident process, before any record: the client runs the command itself and reports this.
+                return resident.Decline("the command failed before its run started");
             }
             catch (LockstepException e)
             {

@@ -5,6 +5,21 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         Diagnostics.PhaseTrace.Mark("main");
+        if (args is [Resident.ResidentEndpoint.ServerVerb, var socket] && !OperatingSystem.IsWindows())
+        {
+            return await Resident.ResidentServer.RunAsync(socket).ConfigureAwait(false);
+        }
+        Resident.ResidentEndpoint? startResident = null;
+        if (Resident.ResidentClient.Eligible(args) && Resident.ResidentEndpoint.ForThisProcess() is { } endpoint)
+        {
+            // A fully cached run answered by the resident process of this build and environment
+            // (docs/resident.md); anything else runs here, as it always did.
+            if (Resident.ResidentClient.TryServe(args, endpoint, out var absent) is { } served)
+            {
+                return served;
+            }
+            startResident = absent ? endpoint : null;
+        }
         if (CommandName(args) == "serve")
         {
             ServeThreadPool();
@@ -15,6 +30,11 @@ internal static class Program
         }
         var code = await LockstepCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
         Diagnostics.PhaseTrace.Mark("command finished, store closed");
+        if (startResident is not null && code == 0)
+        {
+            // After the output, so the run's own time is unchanged; the next run finds it.
+            Resident.ResidentClient.Start(startResident);
+        }
         return code;
     }
 

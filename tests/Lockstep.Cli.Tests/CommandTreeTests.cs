@@ -6,7 +6,7 @@ namespace Lockstep.Cli.Tests;
 public sealed class CommandTreeTests
 {
     private static readonly string[] Names =
-        ["init", "run", "runs", "lineage", "artifacts", "diff", "reproduce", "verify", "gc", "steps", "data", "bundle", "models", "serve", "predict", "predictions"];
+        ["init", "run", "runs", "lineage", "artifacts", "diff", "reproduce", "verify", "gc", "steps", "data", "bundle", "models", "serve", "predict", "predictions", "resident"];
 
     [Fact]
     public void Without_a_command_word_every_command_is_built_in_help_order() =>

@@ -33,6 +33,12 @@ internal static class RunCommand
             var overrides = session.Parse.GetValue(set) ?? [];
             var resolved = await ResolvedPipelineCache.LoadAsync(workspace.PipelinePath, workspace.StorePath, overrides, ct).ConfigureAwait(false);
             Diagnostics.PhaseTrace.Mark("pipeline file read and resolved");
+            var resident = Resident.ResidentContext.Current;
+            if (resident is not null && (resolved.Plugins.Count > 0 || session.Parse.GetValue(dryRun)))
+            {
+                // Plugin assemblies load in the command's own process, never in the long-lived one.
+                return resident.Decline("the pipeline loads plugins");
+            }
             StepTypeRegistry registry;
             ExecutionPlan plan;
             try
@@ -81,7 +87,22 @@ internal static class RunCommand
             var runner = new Runner(store, registry);
             session.WaitForSpectre();
             RunResult result;
-            if (session.Interactive)
+            if (resident is not null)
+            {
+                // The resident process answers only a run that executes nothing (docs/resident.md).
+                if (await runner.CheckFullyCachedAsync(plan, options, ct).ConfigureAwait(false) is not { } check)
+                {
+                    return resident.Decline("not every step is cached");
+                }
+                Diagnostics.PhaseTrace.Mark("resident: every step checked, all cached");
+                resident.RunStarted = true;
+                result = await runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out), CachedOnly = true, Checked = check }, ct).ConfigureAwait(false);
+                if (result.HandedBack)
+                {
+                    return resident.Decline(result.Run.Error ?? "a step was no longer cached");
+                }
+            }
+            else if (session.Interactive)
             {
                 result = await RunWithProgressBarsAsync(session, runner, plan, options, ct).ConfigureAwait(false);
             }

@@ -78,6 +78,8 @@ internal static class RunsCommand
             if (session.Json)
             {
                 var doc = Summary(record);
+                // The process that recorded the run: the command's own, or the resident process that answered it (docs/resident.md).
+                doc["process_id"] = record.ProcessId;
                 doc["config"] = JsonNode.Parse(record.ConfigJson);
                 doc["environment"] = JsonNode.Parse(record.EnvironmentJson);
                 doc["source"] = JsonNode.Parse(record.SourceJson);

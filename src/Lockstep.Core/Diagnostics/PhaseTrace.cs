@@ -12,6 +12,10 @@ namespace Lockstep.Diagnostics;
 public static class PhaseTrace
 {
     private static readonly bool Enabled = Environment.GetEnvironmentVariable("LOCKSTEP_TRACE_TIMING") == "1";
+
+    /// <summary>No phase trace was asked for (LOCKSTEP_TRACE_TIMING is not 1): the resident process only answers untraced runs.</summary>
+    public static bool Disabled => !Enabled;
+
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
     private static readonly Lock Gate = new();
     private static double _last;

@@ -39,6 +39,20 @@ public sealed record RunOptions
     /// </summary>
     public bool WaitOnCallingThread { get; init; }
 
+    /// <summary>
+    /// Never execute a step: a step that is not a verified cache hit (or is forced) stops the run as
+    /// interrupted, with <see cref="RunResult.HandedBack"/> set. The resident process uses it after
+    /// <see cref="Runner.CheckFullyCachedAsync"/>, so a file changed between the check and the run
+    /// can never make it run a step itself (docs/resident.md).
+    /// </summary>
+    public bool CachedOnly { get; init; }
+
+    /// <summary>
+    /// What <see cref="Runner.CheckFullyCachedAsync"/> found just before this run: the run takes its
+    /// external files' hashes and its verified outputs from it instead of reading them again.
+    /// </summary>
+    public CachedPlanCheck? Checked { get; init; }
+
     /// <summary>Recorded objects to use instead of reading external files, keyed by "step/input" (reproduce).</summary>
     public IReadOnlyDictionary<string, ContentHash>? RecordedExternalInputs { get; init; }
 }

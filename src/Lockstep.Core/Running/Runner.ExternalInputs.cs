@@ -42,7 +42,7 @@ public sealed partial class Runner
         }, cancellationToken);
 
     /// <summary>A file's hash, or the exception reading it threw (rethrown where the hash is used).</summary>
-    private sealed record FileHash(ContentHash Hash, Exception? Failure)
+    internal sealed record FileHash(ContentHash Hash, Exception? Failure)
     {
         public ContentHash Get()
         {

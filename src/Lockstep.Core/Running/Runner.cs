@@ -38,7 +38,8 @@ public sealed partial class Runner
         // before any step starts, and a file that cannot be read fails the run where it did
         // before, with the same message (bench/core/RESULTS-core.md, session 6).
         var loaded = AppDomain.CurrentDomain.GetAssemblies();
-        var hashing = options.RecordedExternalInputs is null ? HashExternalFilesAsync(plan, cancellationToken) : null;
+        var hashing = options.Checked is { } check ? Task.FromResult(check.ExternalHashes)
+            : options.RecordedExternalInputs is null ? HashExternalFilesAsync(plan, cancellationToken) : null;
         // Awaited below; if opening the run fails first, nobody awaits it, so its failure (only a
         // cancellation: unreadable files are results, not faults) is marked observed here.
         hashing?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -78,6 +79,7 @@ public sealed partial class Runner
         var records = new List<StepRunRecord>();
         RunStatus status;
         string? error = null;
+        var handedBack = false;
         try
         {
             var hashed = hashing is null ? null : Blocks(options) ? hashing.GetAwaiter().GetResult() : await hashing.ConfigureAwait(false);
@@ -114,6 +116,13 @@ public sealed partial class Runner
             await _store.Metadata.FinishRunAsync(run.Id, status, time.GetUtcNow(), error, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+        catch (NotCachedException e)
+        {
+            // Only with RunOptions.CachedOnly: nothing was executed, and the caller runs it again.
+            status = RunStatus.Interrupted;
+            error = e.Message;
+            handedBack = true;
+        }
         catch (LockstepException e)
         {
             status = RunStatus.Failed;
@@ -121,7 +130,7 @@ public sealed partial class Runner
         }
         var finished = time.GetUtcNow();
         await _store.Metadata.FinishRunAsync(run.Id, status, finished, error, CancellationToken.None).ConfigureAwait(false);
-        return new RunResult(run with { Status = status, FinishedAt = finished, Error = error }, records, plan);
+        return new RunResult(run with { Status = status, FinishedAt = finished, Error = error }, records, plan) { HandedBack = handedBack };
     }
 
     /// <summary>
@@ -149,13 +158,7 @@ public sealed partial class Runner
         }
         var signature = step.Type.Signature;
         var started = options.Time.GetUtcNow();
-        var parametersJson = new JsonObject();
-        foreach (var name in step.Parameters.Names.Order(StringComparer.Ordinal))
-        {
-            parametersJson[name] = step.Parameters.GetNode(name)?.DeepClone();
-        }
-        var seed = step.Parameters.GetInt64OrNull("seed") ?? RunEnvironment.DeriveSeed(runSeed, step.Id);
-        var code = _registry.CodeIdentity(step.Type);
+        var (parametersJson, seed, code) = Identity(step, runSeed);
 
         StepRunRecord Skipped(string why) => new()
         {
@@ -184,29 +187,8 @@ public sealed partial class Runner
             return skipped;
         }
 
-        var inputs = new List<ArtifactBinding>();
-        foreach (var input in step.Inputs)
-        {
-            if (input is StepOutputSource so)
-            {
-                var output = upstream[so.StepId].Outputs.First(o => o.Name == so.Output);
-                inputs.Add(new ArtifactBinding(input.Name, output.Hash, output.Size, input.Text));
-            }
-            else
-            {
-                var (hash, size) = external[$"{step.Id}/{input.Name}"];
-                inputs.Add(new ArtifactBinding(input.Name, hash, size, input.Text));
-            }
-        }
-        var key = CacheKey.Create(
-            signature.Type,
-            code,
-            parametersJson,
-            inputs,
-            step.Outputs,
-            _registry.EnvironmentIdentity(step.Type),
-            signature.UsesSeed ? seed : null,
-            await step.Type.DescribeExternalStateAsync(step.Parameters, _store, cancellationToken).ConfigureAwait(false));
+        var inputs = BindInputs(step, id => upstream[id].Outputs, external);
+        var key = await KeyAsync(step, code, parametersJson, inputs, seed, cancellationToken).ConfigureAwait(false);
         var keyJson = CanonicalJson.Serialize(key.Document);
         var forced = options.ForceAll || options.ForceSteps.Contains(step.Id);
 
@@ -216,6 +198,10 @@ public sealed partial class Runner
             string reason;
             if (forced)
             {
+                if (options.CachedOnly)
+                {
+                    throw new NotCachedException(step.Id, "forced (--force)");
+                }
                 reason = options.Kind == "reproduce" ? "re-executed to reproduce the run" : "forced (--force)";
             }
             else
@@ -224,6 +210,10 @@ public sealed partial class Runner
                 if (hit is not null)
                 {
                     return hit;
+                }
+                if (options.CachedOnly)
+                {
+                    throw new NotCachedException(step.Id, why);
                 }
                 // Another process may be computing the same thing: wait for it, then look again.
                 await using (await _store.AcquireLockAsync("step-" + key.Key, shared: false, cancellationToken).ConfigureAwait(false))
@@ -258,6 +248,11 @@ public sealed partial class Runner
         }
         foreach (var output in entry.Outputs)
         {
+            if (options.Checked?.VerifiedOutputs.Contains(output.Hash) == true)
+            {
+                // Hashed whole by the check this run was started after (RunOptions.Checked).
+                continue;
+            }
             var health = await _store.Objects.CheckAsync(output.Hash, cancellationToken).ConfigureAwait(false);
             if (health.State != ObjectState.Ok)
             {

@@ -12,30 +12,40 @@ public sealed record Workspace(string Root, string PipelinePath, string StorePat
     public const string StoreFolderName = ".lockstep";
 
     /// <summary>The store folder can be moved with the LOCKSTEP_STORE environment variable.</summary>
-    public static Workspace At(string root)
+    public static Workspace At(string root) => At(root, Directory.GetCurrentDirectory());
+
+    /// <summary>As <see cref="At(string)"/>, with relative paths (the root, LOCKSTEP_STORE) taken from <paramref name="workingDirectory"/>.</summary>
+    public static Workspace At(string root, string workingDirectory)
     {
-        var full = Path.GetFullPath(root);
-        var store = Environment.GetEnvironmentVariable("LOCKSTEP_STORE") is { Length: > 0 } s ? Path.GetFullPath(s) : Path.Combine(full, StoreFolderName);
+        var full = Path.GetFullPath(root, workingDirectory);
+        var store = Environment.GetEnvironmentVariable("LOCKSTEP_STORE") is { Length: > 0 } s ? Path.GetFullPath(s, workingDirectory) : Path.Combine(full, StoreFolderName);
         return new Workspace(full, Path.Combine(full, PipelineFileName), store);
     }
 
     /// <summary>The workspace named by <paramref name="explicitPath"/>, or the nearest folder at or above the current one with a pipeline file.</summary>
-    public static Workspace Find(string? explicitPath)
+    public static Workspace Find(string? explicitPath) => Find(explicitPath, Directory.GetCurrentDirectory());
+
+    /// <summary>
+    /// As <see cref="Find(string?)"/>, for a command whose working folder is <paramref name="workingDirectory"/>
+    /// rather than the process's own (the resident process answers commands from many folders).
+    /// </summary>
+    public static Workspace Find(string? explicitPath, string workingDirectory)
     {
         if (explicitPath is not null)
         {
-            if (File.Exists(explicitPath) && explicitPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
+            var full = Path.GetFullPath(explicitPath, workingDirectory);
+            if (File.Exists(full) && explicitPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
             {
-                var ws = At(Path.GetDirectoryName(Path.GetFullPath(explicitPath))!);
-                return ws with { PipelinePath = Path.GetFullPath(explicitPath) };
+                var ws = At(Path.GetDirectoryName(full)!, workingDirectory);
+                return ws with { PipelinePath = full };
             }
-            if (!Directory.Exists(explicitPath))
+            if (!Directory.Exists(full))
             {
                 throw new WorkspaceException($"workspace folder {explicitPath} does not exist; create it with 'lockstep init {explicitPath}'");
             }
-            return At(explicitPath);
+            return At(full, workingDirectory);
         }
-        var dir = new DirectoryInfo(Directory.GetCurrentDirectory());
+        var dir = new DirectoryInfo(workingDirectory);
         for (var d = dir; d is not null; d = d.Parent)
         {
             if (File.Exists(Path.Combine(d.FullName, PipelineFileName)))

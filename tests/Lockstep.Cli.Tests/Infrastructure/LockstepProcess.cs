@@ -35,6 +35,8 @@ internal static class LockstepProcess
         start.Environment.Remove("LOCKSTEP_STORE");
         start.Environment.Remove("LOCKSTEP_DEBUG");
         start.Environment["NO_COLOR"] = "1";
+        // No resident process unless a test asks for one (ResidentTests): each would outlive the test.
+        start.Environment["LOCKSTEP_RESIDENT"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
