@@ -59,7 +59,8 @@ internal sealed class CliSession : IAsyncDisposable
         });
         if (!interactive)
         {
-            console.Profile.Width = 160;
+            // The resident process answering a command at a terminal lays its table out for that terminal.
+            console.Profile.Width = Resident.ResidentContext.Current is { TerminalWidth: > 0 } resident ? resident.TerminalWidth : 160;
         }
         return console;
     }

@@ -96,7 +96,9 @@ internal static class RunCommand
                 }
                 Diagnostics.PhaseTrace.Mark("resident: every step checked, all cached");
                 resident.RunStarted = true;
-                result = await runner.RunAsync(plan, options with { Observer = session.Json ? null : new LineProgress(session.Out), CachedOnly = true, Checked = check }, ct).ConfigureAwait(false);
+                // At a terminal a run shows a progress display that clears itself, so only the table remains.
+                var observer = session.Json || resident.TerminalWidth > 0 ? null : new LineProgress(session.Out);
+                result = await runner.RunAsync(plan, options with { Observer = observer, CachedOnly = true, Checked = check }, ct).ConfigureAwait(false);
                 if (result.HandedBack)
                 {
                     return resident.Decline(result.Run.Error ?? "a step was no longer cached");

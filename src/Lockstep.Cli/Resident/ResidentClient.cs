@@ -11,9 +11,8 @@ internal static class ResidentClient
 {
     /// <summary>
     /// Whether the resident process may answer this command line: a <c>run</c> (not a dry run, not
-    /// help, not forced, which always executes) whose output goes to a file or a pipe (at a
-    /// terminal the run shows progress and colour from its own process), with the resident process
-    /// enabled (<see cref="ResidentEndpoint.Enabled"/>) and no phase tracing asked for.
+    /// help, not forced, which always executes), with the resident process enabled
+    /// (<see cref="ResidentEndpoint.Enabled"/>) and no phase tracing asked for.
     /// </summary>
     public static bool Eligible(string[] args)
     {
@@ -28,7 +27,7 @@ internal static class ResidentClient
                 return false;
             }
         }
-        return Diagnostics.PhaseTrace.Disabled && Console.IsOutputRedirected;
+        return Diagnostics.PhaseTrace.Disabled;
     }
 
     /// <summary>
@@ -44,7 +43,14 @@ internal static class ResidentClient
         {
             return null;
         }
-        var request = ResidentProtocol.Encode(new ResidentProtocol.Request(Directory.GetCurrentDirectory(), args, endpoint.Environment));
+        // At a terminal the answer is the table a run prints there once its progress display has
+        // cleared itself, laid out for the terminal's width (a cached run's table has no colour).
+        var width = Console.IsOutputRedirected ? 0 : UnixSocketClient.TerminalColumns(1);
+        if (width == 0 && !Console.IsOutputRedirected)
+        {
+            return null;
+        }
+        var request = ResidentProtocol.Encode(new ResidentProtocol.Request(Directory.GetCurrentDirectory(), args, endpoint.Environment, width));
         var payload = UnixSocketClient.Exchange(endpoint.SocketPath, request, out var connected);
         absent = !connected;
         if (payload is null || ResidentProtocol.DecodeResponse(payload) is not { Served: true } response)
@@ -55,6 +61,24 @@ internal static class ResidentClient
         UnixSocketClient.WriteAll(1, Encoding.UTF8.GetBytes(response.Output));
         UnixSocketClient.WriteAll(2, Encoding.UTF8.GetBytes(response.Error));
         return response.ExitCode;
+    }
+
+    /// <summary>
+    /// Waits for the byte the resident process writes once it has a session of its own (or for the
+    /// end of its output, if it exits first): until then it is in this command's process group, and
+    /// a terminal or ssh session that ends with this command would hang it up. Once per resident
+    /// process, on the run that starts it. Read from the pipe's descriptor as a plain file, as git's
+    /// output is (RunEnvironment): the pipe stream would load the socket machinery.
+    /// </summary>
+    private static void WaitUntilDetached(Process process)
+    {
+        if (process.StandardOutput.BaseStream is not System.IO.Pipes.PipeStream pipe)
+        {
+            return;
+        }
+        using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(pipe.SafePipeHandle.DangerousGetHandle(), ownsHandle: false);
+        using var file = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        _ = file.ReadByte();
     }
 
     /// <summary>
@@ -87,7 +111,12 @@ internal static class ResidentClient
             start.ArgumentList.Add(ResidentEndpoint.ServerVerb);
             start.ArgumentList.Add(endpoint.SocketPath);
             using var process = Process.Start(start);
-            process?.StandardInput.Close();
+            if (process is null)
+            {
+                return;
+            }
+            process.StandardInput.Close();
+            WaitUntilDetached(process);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {

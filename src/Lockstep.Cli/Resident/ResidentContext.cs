@@ -6,7 +6,7 @@ namespace Lockstep.Cli.Resident;
 /// differently (a step to execute, an error, a plugin) is declined, and the client runs the
 /// command itself, exactly as without a resident process (docs/resident.md).
 /// </summary>
-internal sealed class ResidentContext(string workingDirectory)
+internal sealed class ResidentContext(string workingDirectory, int terminalWidth = 0)
 {
     private static readonly AsyncLocal<ResidentContext?> Flow = new();
 
@@ -18,6 +18,9 @@ internal sealed class ResidentContext(string workingDirectory)
     }
 
     public string WorkingDirectory { get; } = workingDirectory;
+
+    /// <summary>The client's terminal width in columns, or 0 when its output goes to a file or a pipe.</summary>
+    public int TerminalWidth { get; } = terminalWidth;
 
     /// <summary>Set once the run record is about to be written: from then on the answer is the resident process's own.</summary>
     public bool RunStarted { get; set; }

@@ -14,8 +14,11 @@ internal static class ResidentProtocol
     public const int Version = 1;
     public const int MaxFrame = 64 << 20;
 
-    /// <summary>What the client asks: run these arguments, in this folder, with this environment.</summary>
-    internal sealed record Request(string WorkingDirectory, string[] Arguments, IReadOnlyList<KeyValuePair<string, string>> Environment);
+    /// <summary>
+    /// What the client asks: run these arguments, in this folder, with this environment, for output
+    /// to a terminal of <paramref name="TerminalWidth"/> columns (0: a file or a pipe).
+    /// </summary>
+    internal sealed record Request(string WorkingDirectory, string[] Arguments, IReadOnlyList<KeyValuePair<string, string>> Environment, int TerminalWidth);
 
     /// <summary>The answer: served (exit code and the command's output), or declined (the client runs it itself).</summary>
     internal sealed record Response(bool Served, int ExitCode, string Output, string Error);
@@ -23,6 +26,7 @@ internal static class ResidentProtocol
     public static byte[] Encode(Request request) => Frame(w =>
     {
         w.Write(request.WorkingDirectory);
+        w.Write(request.TerminalWidth);
         w.Write(request.Arguments.Length);
         foreach (var a in request.Arguments)
         {
@@ -39,6 +43,7 @@ internal static class ResidentProtocol
     public static Request? DecodeRequest(byte[] payload) => Decode(payload, r =>
     {
         var cwd = r.ReadString();
+        var width = r.ReadInt32();
         var args = new string[Count(r)];
         for (var i = 0; i < args.Length; i++)
         {
@@ -49,7 +54,7 @@ internal static class ResidentProtocol
         {
             environment[i] = new KeyValuePair<string, string>(r.ReadString(), r.ReadString());
         }
-        return new Request(cwd, args, environment);
+        return new Request(cwd, args, environment, width);
     });
 
     public static byte[] Encode(Response response) => Frame(w =>

@@ -21,8 +21,20 @@ internal static partial class ResidentServer
 
     public static async Task<int> RunAsync(string socketPath)
     {
-        // Its own session: a Ctrl-C at the terminal that started the first run must not stop it.
+        // Its own session: a Ctrl-C at the terminal that started the first run must not stop it,
+        // nor the hangup when that terminal closes. The command that started it waits for this
+        // byte before it exits (ResidentClient.Start): under `ssh host lockstep run` or `script -c`
+        // the session ends with the command, and the hangup came before this process got here.
         _ = setsid();
+        try
+        {
+            using var started = Console.OpenStandardOutput();
+            started.WriteByte(1);
+        }
+        catch (IOException)
+        {
+            // Nobody waits (started by hand with its output closed): nothing to tell.
+        }
         Console.SetOut(TextWriter.Null);
         if (Diagnostics.PhaseTrace.Disabled)
         {
@@ -139,7 +151,7 @@ internal static partial class ResidentServer
         {
             return Declined;
         }
-        var context = new ResidentContext(request.WorkingDirectory);
+        var context = new ResidentContext(request.WorkingDirectory, request.TerminalWidth);
         ResidentContext.Current = context;
         try
         {

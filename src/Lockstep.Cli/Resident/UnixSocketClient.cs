@@ -78,45 +78,50 @@ internal static unsafe partial class UnixSocketClient
     {
         fixed (byte* start = bytes)
         {
-            var done = 0;
-            while (done < bytes.Length)
-            {
-                var n = write(fd, start + done, bytes.Length - done);
-                if (n < 0 && Marshal.GetLastPInvokeError() == Eintr)
-                {
-                    continue;
-                }
-                if (n <= 0)
-                {
-                    return false;
-                }
-                done += (int)n;
-            }
+            return Transfer(fd, start, bytes.Length, writing: true);
         }
-        return true;
     }
 
     private static bool ReadAll(int fd, Span<byte> into)
     {
         fixed (byte* start = into)
         {
-            var done = 0;
-            while (done < into.Length)
+            return Transfer(fd, start, into.Length, writing: false);
+        }
+    }
+
+    /// <summary>Reads or writes exactly <paramref name="length"/> bytes, retrying after a signal; false at an error or the end of the stream.</summary>
+    private static bool Transfer(int fd, byte* start, int length, bool writing)
+    {
+        var done = 0;
+        while (done < length)
+        {
+            var n = writing ? write(fd, start + done, length - done) : read(fd, start + done, length - done);
+            if (n < 0 && Marshal.GetLastPInvokeError() == Eintr)
             {
-                var n = read(fd, start + done, into.Length - done);
-                if (n < 0 && Marshal.GetLastPInvokeError() == Eintr)
-                {
-                    continue;
-                }
-                if (n <= 0)
-                {
-                    return false;
-                }
-                done += (int)n;
+                continue;
             }
+            if (n <= 0)
+            {
+                return false;
+            }
+            done += (int)n;
         }
         return true;
     }
+
+    /// <summary>The width in columns of the terminal on <paramref name="fd"/>, or 0 if it is not one (TIOCGWINSZ).</summary>
+    public static int TerminalColumns(int fd)
+    {
+        // struct winsize { unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel; }
+        var size = stackalloc ushort[4];
+        return ioctl(fd, TiocGWinSz, size) == 0 ? size[1] : 0;
+    }
+
+    private const nuint TiocGWinSz = 0x5413;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int ioctl(int fd, nuint request, ushort* argument);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int socket(int domain, int type, int protocol);

@@ -56,6 +56,65 @@ public sealed class ResidentTests
     }
 
     [Fact]
+    public async Task At_a_terminal_the_answer_is_the_table_a_run_leaves_there_laid_out_for_its_width()
+    {
+        using var resident = new ResidentFolder();
+        using var ws = new TempWorkspace(TestPipelines.Sleepy(0));
+        // Started by a run at a terminal whose session ends with it: it outlives the hangup.
+        await AtTerminalAsync(ws, resident.Environment(null));
+        var pid = await resident.WaitForResidentAsync();
+        await Task.Delay(500);
+        resident.IsAlive(pid).ShouldBeTrue("the terminal's hangup did not reach it");
+
+        var served = await AtTerminalAsync(ws, resident.Environment(null));
+        var here = await AtTerminalAsync(ws, new Dictionary<string, string?> { ["LOCKSTEP_RESIDENT"] = "0" });
+
+        var runs = (await ws.RunAsync("runs", "list", "--json")).Json.AsArray();
+        (await RecordedPid(ws, (string)runs[1]!["run_id"]!)).ShouldBe(pid, "the first of the two terminal runs was answered by the resident process");
+        (await RecordedPid(ws, (string)runs[0]!["run_id"]!)).ShouldNotBe(pid);
+        // What the terminal shows once the progress display has cleared itself (its last escape).
+        var shown = here[(here.LastIndexOf("\u001b[?25h", StringComparison.Ordinal) + "\u001b[?25h".Length)..];
+        var servedLines = Screen(served);
+        servedLines.ShouldBe(Screen(shown));
+        servedLines.ShouldContain(l => l.Contains("why", StringComparison.Ordinal));
+        servedLines.ShouldAllBe(l => l.Length <= 90, "laid out for the terminal's 90 columns");
+    }
+
+    /// <summary>`lockstep run` in a pseudo-terminal of 90 columns (util-linux script), its bytes as the terminal received them.</summary>
+    private static async Task<string> AtTerminalAsync(TempWorkspace ws, Dictionary<string, string?> environment)
+    {
+        var command = $"stty cols 90 rows 40; exec dotnet '{LockstepProcess.Dll}' run";
+        var start = new ProcessStartInfo("script", ["-q", "-e", "-c", command, "/dev/null"])
+        {
+            WorkingDirectory = ws.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.Environment.Remove("LOCKSTEP_STORE");
+        start.Environment["LOCKSTEP_RESIDENT"] = "0";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var result = await LockstepProcess.CollectAsync(process, ["run (at a terminal)"]);
+        result.ExitCode.ShouldBe(0, result.ToString());
+        return result.StdOut;
+    }
+
+    /// <summary>Lines of terminal output without escape sequences, carriage returns, trailing blanks, run ids and timings.</summary>
+    private static string[] Screen(string bytes)
+    {
+        var text = System.Text.RegularExpressions.Regex.Replace(bytes, @"\u001b(\[[0-9;?]*[A-Za-z]|[=>])", "").Replace("\r", "", StringComparison.Ordinal);
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"\d{8}-\d{6}-[0-9a-f]{6}", "RUN");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"\d+\.\d\ds", "T.TTs");
+        return text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+    }
+
+    [Fact]
     public async Task A_run_with_a_step_to_execute_is_handed_back_and_runs_in_the_commands_own_process()
     {
         using var resident = new ResidentFolder();
@@ -81,6 +140,16 @@ public sealed class ResidentTests
         runs.Count.ShouldBe(4, "the handed-back runs left no record of the resident process's attempt");
         runs.ShouldAllBe(r => (string)r!["status"]! == "succeeded");
         resident.IsAlive(pid).ShouldBeTrue();
+
+        // A store deleted and made again under a live resident process: it holds no connection to
+        // the old database file between commands, so it neither answers from nor writes to it.
+        Directory.Delete(ws.Store, recursive: true);
+        var fresh = await resident.RunAsync(ws, "run", "--json");
+        ((bool)fresh.Steps["copy"]["cached"]!).ShouldBeFalse();
+        var servedAgain = await resident.RunAsync(ws, "run", "--json");
+        ((bool)servedAgain.Steps["copy"]["cached"]!).ShouldBeTrue();
+        (await RecordedPid(ws, (string)servedAgain.Json["run_id"]!)).ShouldBe(pid);
+        (await ws.RunAsync("runs", "list", "--json")).Json.AsArray().Count.ShouldBe(2);
     }
 
     [Fact]
