@@ -90,6 +90,12 @@ internal static class RunCommand
             if (resident is not null)
             {
                 // The resident process answers only a run that executes nothing (docs/resident.md).
+                // Its check hashes every input file, and a run it hands back hashes them again: past
+                // MaxResidentInputBytes that second pass would cost more than the start it saves.
+                if (ExternalInputBytes(plan) > MaxResidentInputBytes)
+                {
+                    return resident.Decline("the input files are too large to hash twice");
+                }
                 if (await runner.CheckFullyCachedAsync(plan, options, ct).ConfigureAwait(false) is not { } check)
                 {
                     return resident.Decline("not every step is cached");
@@ -137,6 +143,28 @@ internal static class RunCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The most input bytes the resident process hashes to check a run (64 MiB: ≈ 20 ms of hashing, twice).</summary>
+    internal const long MaxResidentInputBytes = 64L << 20;
+
+    /// <summary>The size of the plan's external input files, each counted once (a missing one counts nothing: the check then says no).</summary>
+    internal static long ExternalInputBytes(ExecutionPlan plan)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var step in plan.Steps)
+        {
+            foreach (var input in step.Inputs)
+            {
+                if (input is ExternalFileSource file && seen.Add(file.FullPath))
+                {
+                    var info = new FileInfo(file.FullPath);
+                    total += info.Exists ? info.Length : 0;
+                }
+            }
+        }
+        return total;
     }
 
     /// <summary>

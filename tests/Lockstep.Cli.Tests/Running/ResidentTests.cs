@@ -153,6 +153,23 @@ public sealed class ResidentTests
     }
 
     [Fact]
+    public async Task Input_files_over_64_MiB_are_left_to_the_commands_own_process()
+    {
+        using var resident = new ResidentFolder();
+        using var ws = TempWorkspace.WithOneCopyStep("large");
+        (await resident.RunAsync(ws, "run")).ExitCode.ShouldBe(0);
+        var pid = await resident.WaitForResidentAsync();
+        using (var file = new FileStream(Path.Combine(ws.Root, "input.txt"), FileMode.Create))
+        {
+            file.SetLength(Lockstep.Cli.Commands.RunCommand.MaxResidentInputBytes + 1);
+        }
+        (await resident.RunAsync(ws, "run")).ExitCode.ShouldBe(0);
+        var cached = await resident.RunAsync(ws, "run", "--json");
+        ((bool)cached.Steps["copy"]["cached"]!).ShouldBeTrue();
+        (await RecordedPid(ws, (string)cached.Json["run_id"]!)).ShouldNotBe(pid, "a hand-back would hash them twice");
+    }
+
+    [Fact]
     public async Task Errors_are_reported_by_the_commands_own_process_exactly_as_without_a_resident_process()
     {
         using var resident = new ResidentFolder();
