@@ -6,6 +6,9 @@ whole batch, as it does with hyperfine's consecutive runs.
 usage: interleave.py ROUNDS NAME=COMMAND [NAME=COMMAND ...]   (COMMAND split on spaces)"""
 import os, resource, statistics, subprocess, sys, time
 
+# Commands are timed in their own process, not answered by a resident process (docs/resident.md),
+# unless LOCKSTEP_RESIDENT is set: a cached `lockstep run` would otherwise measure that instead.
+os.environ.setdefault("LOCKSTEP_RESIDENT", "0")
 rounds = int(sys.argv[1])
 cmds = [a.split("=", 1) for a in sys.argv[2:]]
 res = {n: ([], []) for n, _ in cmds}

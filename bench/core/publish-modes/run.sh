@@ -9,6 +9,9 @@
 # Usage: bench/core/publish-modes/run.sh [RUNS]   (figures: bench/core/RESULTS-core.md)
 # Set PUBLISHED=DIR to reuse DIR/{cli,ingest}-{fd,sc} from an earlier run instead of publishing.
 set -euo pipefail
+# What is compared is each build's start-up in the command's own process, not the resident
+# process's answer (docs/resident.md): it stays off here unless set.
+export LOCKSTEP_RESIDENT="${LOCKSTEP_RESIDENT:-0}"
 runs="${1:-15}"
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 cd "$root"
