@@ -37,7 +37,7 @@ internal static class RunCommand
             if (resident is not null && (resolved.Plugins.Count > 0 || session.Parse.GetValue(dryRun)))
             {
                 // Plugin assemblies load in the command's own process, never in the long-lived one.
-                return resident.Decline("the pipeline loads plugins");
+                return resident.Decline(resolved.Plugins.Count > 0 ? "the pipeline loads plugins" : "a dry run");
             }
             StepTypeRegistry registry;
             ExecutionPlan plan;

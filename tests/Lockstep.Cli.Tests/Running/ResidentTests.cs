@@ -153,6 +153,26 @@ public sealed class ResidentTests
     }
 
     [Fact]
+    public async Task A_pipeline_with_plugins_is_left_to_the_commands_own_process()
+    {
+        using var resident = new ResidentFolder();
+        using var ws = new TempWorkspace();
+        var example = RepositoryPaths.Example("plugin-step");
+        File.Copy(Path.Combine(example, "lockstep.yaml"), ws.PipelinePath);
+        File.Copy(Path.Combine(example, "poem.txt"), Path.Combine(ws.Root, "poem.txt"));
+        Directory.CreateDirectory(Path.Combine(ws.Root, "plugin"));
+        File.Copy(Path.Combine(example, "plugin", "Lockstep.Examples.PluginStep.dll"), Path.Combine(ws.Root, "plugin", "Lockstep.Examples.PluginStep.dll"));
+        (await resident.RunAsync(ws, "run")).ExitCode.ShouldBe(0);
+        var pid = await resident.WaitForResidentAsync();
+
+        var cached = await resident.RunAsync(ws, "run", "--json");
+        cached.ExitCode.ShouldBe(0, cached.ToString());
+        cached.Steps.Values.ShouldAllBe(s => (bool)s["cached"]!);
+        (await RecordedPid(ws, (string)cached.Json["run_id"]!)).ShouldNotBe(pid, "plugins load only in the command's own process");
+        File.ReadAllText($"/proc/{pid}/maps").ShouldNotContain("Lockstep.Examples.PluginStep");
+    }
+
+    [Fact]
     public async Task Input_files_over_64_MiB_are_left_to_the_commands_own_process()
     {
         using var resident = new ResidentFolder();
