@@ -42,6 +42,16 @@ internal static partial class ResidentServer
             // with LOCKSTEP_TRACE_TIMING=1, it keeps stderr for the phase trace of each answer.
             Console.SetError(TextWriter.Null);
         }
+        // Before its pid is written anywhere: a SIGTERM that came before this would end the process
+        // at once, leaving its socket and pid files behind.
+        using var stop = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stop.Cancel();
+        });
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = true);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
         var folder = Path.GetDirectoryName(socketPath);
         if (folder is null || !EnsurePrivateFolder(folder))
         {
@@ -67,7 +77,7 @@ internal static partial class ResidentServer
             File.WriteAllText(PidFile(socketPath), $"{Environment.ProcessId}\n");
             try
             {
-                await ServeAsync(listener).ConfigureAwait(false);
+                await ServeAsync(listener, stop.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -83,22 +93,14 @@ internal static partial class ResidentServer
         return 0;
     }
 
-    private static async Task ServeAsync(Socket listener)
+    private static async Task ServeAsync(Socket listener, CancellationToken stop)
     {
         var idle = IdleTimeout();
         var environment = ResidentEndpoint.CurrentEnvironment();
-        using var stop = new CancellationTokenSource();
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            stop.Cancel();
-        });
-        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = true);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
         Stores.Sqlite.SqliteDatabase.StartWarmUp();
         while (!stop.IsCancellationRequested)
         {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
             wait.CancelAfter(idle);
             Socket connection;
             try
