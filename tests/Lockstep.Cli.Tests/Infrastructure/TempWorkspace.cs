@@ -46,6 +46,18 @@ internal sealed class TempWorkspace : IDisposable
         return ws;
     }
 
+    /// <summary>A copy of examples/plugin-step: its pipeline, its poem and its prebuilt plugin library.</summary>
+    public static TempWorkspace WithExamplePlugin()
+    {
+        var ws = new TempWorkspace();
+        var example = RepositoryPaths.Example("plugin-step");
+        File.Copy(Path.Combine(example, "lockstep.yaml"), ws.PipelinePath);
+        File.Copy(Path.Combine(example, "poem.txt"), Path.Combine(ws.Root, "poem.txt"));
+        Directory.CreateDirectory(Path.Combine(ws.Root, "plugin"));
+        File.Copy(Path.Combine(example, "plugin", "Lockstep.Examples.PluginStep.dll"), Path.Combine(ws.Root, "plugin", "Lockstep.Examples.PluginStep.dll"));
+        return ws;
+    }
+
     /// <summary>The file that holds a stored object.</summary>
     public string ObjectPath(string hashHex) => Path.Combine(Store, "objects", hashHex[..2], hashHex[2..]);
 

@@ -156,12 +156,7 @@ public sealed class ResidentTests
     public async Task A_pipeline_with_plugins_is_left_to_the_commands_own_process()
     {
         using var resident = new ResidentFolder();
-        using var ws = new TempWorkspace();
-        var example = RepositoryPaths.Example("plugin-step");
-        File.Copy(Path.Combine(example, "lockstep.yaml"), ws.PipelinePath);
-        File.Copy(Path.Combine(example, "poem.txt"), Path.Combine(ws.Root, "poem.txt"));
-        Directory.CreateDirectory(Path.Combine(ws.Root, "plugin"));
-        File.Copy(Path.Combine(example, "plugin", "Lockstep.Examples.PluginStep.dll"), Path.Combine(ws.Root, "plugin", "Lockstep.Examples.PluginStep.dll"));
+        using var ws = TempWorkspace.WithExamplePlugin();
         (await resident.RunAsync(ws, "run")).ExitCode.ShouldBe(0);
         var pid = await resident.WaitForResidentAsync();
 

@@ -10,12 +10,7 @@ public sealed class PluginStepTests
     [Fact]
     public async Task The_example_plugin_workspace_runs_its_word_count_step_and_caches_it()
     {
-        using var ws = new TempWorkspace();
-        var example = RepositoryPaths.Example("plugin-step");
-        File.Copy(Path.Combine(example, "lockstep.yaml"), ws.PipelinePath);
-        File.Copy(Path.Combine(example, "poem.txt"), Path.Combine(ws.Root, "poem.txt"));
-        Directory.CreateDirectory(Path.Combine(ws.Root, "plugin"));
-        File.Copy(Path.Combine(example, "plugin", "Lockstep.Examples.PluginStep.dll"), Path.Combine(ws.Root, "plugin", "Lockstep.Examples.PluginStep.dll"));
+        using var ws = TempWorkspace.WithExamplePlugin();
 
         var first = await ws.RunAsync("run", "--json");
         var second = await ws.RunAsync("run", "--json");
