@@ -162,11 +162,16 @@ internal static partial class ResidentServer
             var code = await LockstepCli.RunAsync(request.Arguments, output, error).ConfigureAwait(false);
             return context.RunStarted && !context.Declined ? new ResidentProtocol.Response(true, code, output.ToString(), error.ToString()) : Declined;
         }
-#pragma warning disable CA1031 // the resident process's boundary: whatever escapes a command, its client runs the command itself
-        catch (Exception) when (!context.RunStarted)
+#pragma warning disable CA1031 // the resident process's boundary: nothing that escapes a command may end it
+        catch (Exception e)
 #pragma warning restore CA1031
         {
-            return Declined;
+            // Before the run record exists the client runs the command itself. After it, running it
+            // again would record a second run: the answer is the failure, as the command's own
+            // error boundary reports one (LockstepCli.SetAction).
+            return context.RunStarted
+                ? new ResidentProtocol.Response(true, LockstepCli.InternalError, "", $"internal error: {e.GetType().Name}: {e.Message}. This is a bug in Lockstep; please report it.\n")
+                : Declined;
         }
         finally
         {
