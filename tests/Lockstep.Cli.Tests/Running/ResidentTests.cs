@@ -153,6 +153,26 @@ public sealed class ResidentTests
     }
 
     [Fact]
+    public async Task A_damaged_cached_output_is_never_reused_by_the_resident_process()
+    {
+        using var resident = new ResidentFolder();
+        using var ws = TempWorkspace.WithOneCopyStep("damaged");
+        var first = await resident.RunAsync(ws, "run", "--json");
+        var pid = await resident.WaitForResidentAsync();
+        var output = (string)first.Steps["copy"]["outputs"]!["out"]!;
+        ws.FlipByte(output);
+
+        var next = await resident.RunAsync(ws, "run", "--json");
+        next.ExitCode.ShouldBe(0, next.ToString());
+        ((bool)next.Steps["copy"]["cached"]!).ShouldBeFalse("the damaged copy fails the check, so the step runs again");
+        ((string)next.Steps["copy"]["reason"]!).ShouldContain("corrupt");
+        (await RecordedPid(ws, (string)next.Json["run_id"]!)).ShouldNotBe(pid);
+        File.ReadAllText(ws.ObjectPath(output)).ShouldBe("hello\n", "the run stored the output again, repairing the object");
+        var served = await resident.RunAsync(ws, "run", "--json");
+        (await RecordedPid(ws, (string)served.Json["run_id"]!)).ShouldBe(pid);
+    }
+
+    [Fact]
     public async Task A_pipeline_with_plugins_is_left_to_the_commands_own_process()
     {
         using var resident = new ResidentFolder();
